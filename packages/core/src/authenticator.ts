@@ -1,0 +1,106 @@
+import type { ChallengeConfig } from './challenge.js'
+import { createBearerVerifier, type VerifiedTokenCacheOptions } from './bearer/verifier.js'
+import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
+import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
+import { invalidToken } from './bearer/jws.js'
+import type { Principal } from './principal.js'
+import {
+  missingCredentials,
+  readCredentials,
+  rememberChallengeConfig,
+  type AuthRequest,
+  type Credentials,
+} from './request.js'
+
+export interface AuthenticatorOptions {
+  /** One trusted issuer, or several (picked by the token's `iss`). */
+  bearer?: BearerIssuerOptions | readonly BearerIssuerOptions[]
+  /** Realm of the Bearer challenge (RFC 6750 §3). Default `"api"`. */
+  realm?: string
+  /** Tokens longer than this are refused before any parsing. Default 8 KiB. */
+  maxTokenLength?: number
+  /** The verified-token cache; `false` turns it off. */
+  cache?: VerifiedTokenCacheOptions | false
+}
+
+export interface AuthenticateOptions {
+  /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
+  optional?: boolean
+}
+
+export interface Authenticator {
+  /** Resolves to the caller's Principal, or rejects with an AuthError; never anything else. */
+  authenticate(request: AuthRequest, options?: { optional?: false }): Promise<Principal>
+  authenticate(request: AuthRequest, options: AuthenticateOptions): Promise<Principal | undefined>
+  /** The realm and schemes this authenticator challenges with. */
+  readonly challenge: Readonly<ChallengeConfig>
+}
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createAuthenticator() needs an options object')
+  }
+  const challengeConfig: ChallengeConfig = Object.freeze({ realm: realm(options.realm) })
+  const bearer = bearerVerifier(options)
+  if (bearer === undefined) throw new TypeError('"bearer" must be configured')
+
+  const dispatch = async (credentials: Credentials): Promise<Principal> => {
+    switch (credentials.scheme) {
+      case 'bearer':
+        return bearer.verify(credentials.token)
+      case 'basic':
+      case 'other':
+        throw new MissingCredentialsError({
+          code: 'ERR_SCHEME_DISABLED',
+          description: 'this authentication scheme is not accepted here',
+        })
+    }
+  }
+
+  async function authenticate(
+    request: AuthRequest,
+    { optional = false }: AuthenticateOptions = {},
+  ): Promise<Principal | undefined> {
+    rememberChallengeConfig(request, challengeConfig)
+    try {
+      const credentials = readCredentials(request)
+      if (credentials === undefined) {
+        if (optional) return undefined
+        throw missingCredentials(request, challengeConfig)
+      }
+      return await dispatch(credentials)
+    } catch (error) {
+      throw finalError(error).withConfig(challengeConfig)
+    }
+  }
+
+  return { authenticate: authenticate as Authenticator['authenticate'], challenge: challengeConfig }
+}
+
+function bearerVerifier(options: AuthenticatorOptions): ReturnType<typeof createBearerVerifier> | undefined {
+  if (options.bearer === undefined) return undefined
+  const list = Array.isArray(options.bearer) ? options.bearer : [options.bearer as BearerIssuerOptions]
+  if (list.length === 0) throw new TypeError('"bearer" must name at least one issuer')
+  const configs = list.map((o, i) => normalizeIssuer(o, list.length === 1 ? 'bearer' : `bearer[${i}]`))
+  const seen = new Set<string>()
+  for (const c of configs) {
+    if (seen.has(c.issuer)) throw new TypeError(`"bearer" lists issuer ${c.issuer} twice`)
+    seen.add(c.issuer)
+  }
+  const maxTokenLength = options.maxTokenLength ?? 8192
+  if (!Number.isInteger(maxTokenLength) || maxTokenLength < 64) {
+    throw new TypeError('"maxTokenLength" must be an integer >= 64')
+  }
+  return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {} })
+}
+
+function realm(value: unknown): string {
+  if (value === undefined) return 'api'
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError('"realm" must be a non-empty string')
+  return value
+}
+
+function finalError(error: unknown): AuthError {
+  if (isAuthError(error)) return error
+  return invalidToken('ERR_CREDENTIALS_INVALID', 'the credentials could not be verified', error)
+}

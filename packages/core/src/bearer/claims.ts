@@ -1,0 +1,72 @@
+import type { Principal } from '../principal.js'
+import { freezePrincipal, ScopeSet } from '../principal.js'
+import { parseScopeClaim } from '../scope.js'
+import type { JwsHeader } from './jws.js'
+import { invalidToken } from './jws.js'
+import type { IssuerConfig } from './options.js'
+
+// RFC 9068 §2.1 and RFC 8725 §3.11: explicit typing; other JWT types (ID tokens with
+// typ "JWT" aside) must not pass as access tokens.
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt'])
+const GENERIC_TYPES = new Set(['jwt', 'application/jwt'])
+
+export function checkType(header: JwsHeader, config: IssuerConfig): void {
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined
+  if (typ !== undefined && ACCESS_TOKEN_TYPES.has(typ)) return
+  if (!config.requireAccessTokenType && (typ === undefined || GENERIC_TYPES.has(typ))) return
+  throw invalidToken(
+    'ERR_TOKEN_TYPE',
+    config.requireAccessTokenType ? 'the token is not typed at+jwt' : 'the token is not an access token',
+  )
+}
+
+/** RFC 7519 §4.1: exp, nbf, aud, with the configured clock tolerance. `iss` was matched already. */
+export function checkClaims(payload: Record<string, unknown>, config: IssuerConfig, nowS: number): number {
+  const { exp, nbf, aud } = payload
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token has no valid exp claim')
+  }
+  if (exp <= nowS - config.clockTolerance) throw invalidToken('ERR_TOKEN_EXPIRED', 'the token has expired')
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number' || !Number.isFinite(nbf)) {
+      throw invalidToken('ERR_TOKEN_INVALID', 'the token nbf claim is not a number')
+    }
+    if (nbf > nowS + config.clockTolerance) {
+      throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet')
+    }
+  }
+  if (!audienceMatches(aud, config.audiences)) {
+    throw invalidToken('ERR_TOKEN_AUDIENCE', 'the token is not meant for this audience')
+  }
+  return exp
+}
+
+function audienceMatches(aud: unknown, audiences: ReadonlySet<string>): boolean {
+  if (typeof aud === 'string') return audiences.has(aud)
+  if (Array.isArray(aud)) return aud.some((a) => typeof a === 'string' && audiences.has(a))
+  return false
+}
+
+export function toPrincipal(payload: Record<string, unknown>, config: IssuerConfig, exp: number): Principal {
+  const clientId = stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? stringClaim(payload.cid)
+  const subject = stringClaim(payload.sub) ?? clientId
+  if (subject === undefined) throw invalidToken('ERR_TOKEN_INVALID', 'the token has no sub claim')
+  const scopeClaim = config.scopeClaims.find((claim) => payload[claim] !== undefined)
+  const tillId = stringClaim(payload[config.tillClaims.id])
+  const store = stringClaim(payload[config.tillClaims.store])
+  return freezePrincipal({
+    scheme: 'bearer',
+    subject,
+    clientId,
+    issuer: config.issuer,
+    scopes: new ScopeSet(scopeClaim === undefined ? [] : parseScopeClaim(payload[scopeClaim])),
+    scopeClaim,
+    till: tillId === undefined ? undefined : store === undefined ? { id: tillId } : { id: tillId, store },
+    claims: payload,
+    expiresAt: new Date(exp * 1000),
+  })
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined
+}

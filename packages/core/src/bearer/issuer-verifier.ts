@@ -1,0 +1,67 @@
+import type { Principal } from '../principal.js'
+import { issuerUnavailable } from '../http/fetch-json.js'
+import { isHmac, keyFitsAlgorithm, verifyHmac, verifySignature, type JwsAlgorithm } from './algorithms.js'
+import { checkClaims, checkType, toPrincipal } from './claims.js'
+import { createMetadataSource } from './discovery.js'
+import { RemoteJwks } from './jwks.js'
+import { invalidToken, type DecodedJwt } from './jws.js'
+import type { IssuerConfig } from './options.js'
+
+export interface Verified {
+  readonly principal: Principal
+  /** Milliseconds since the epoch after which the result must not be served. */
+  readonly expiresAt: number
+  readonly kid: string
+}
+
+export interface IssuerVerifier {
+  readonly config: IssuerConfig
+  verify(jwt: DecodedJwt): Promise<Verified>
+  /** Whether a cached result signed with this kid is still backed by the issuer's JWKS. */
+  hasKid(kid: string): boolean
+}
+
+/** Everything needed to verify one issuer's JWTs; built once, at construction. */
+export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
+  const metadata = config.jwksUri === undefined ? createMetadataSource(config) : undefined
+  const jwksUri = async (): Promise<string> => {
+    if (config.jwksUri !== undefined) return config.jwksUri
+    const { jwks_uri } = await metadata!.get()
+    if (typeof jwks_uri !== 'string') throw issuerUnavailable(`${config.issuer} publishes no jwks_uri`)
+    return jwks_uri
+  }
+  const jwks = new RemoteJwks(config, jwksUri)
+
+  const checkSignature = async (jwt: DecodedJwt, alg: JwsAlgorithm): Promise<string> => {
+    if (isHmac(alg)) {
+      if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
+      return ''
+    }
+    const { key, kid } = await jwks.getKey(jwt.header)
+    if (!keyFitsAlgorithm(alg, key)) {
+      throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm does not match its key')
+    }
+    if (!verifySignature(alg, jwt.signingInput, jwt.signature, key)) throw badSignature()
+    return kid
+  }
+
+  return {
+    config,
+    hasKid: (kid) => kid === '' || jwks.hasKid(kid),
+    async verify(jwt) {
+      const alg = jwt.header.alg as JwsAlgorithm
+      // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
+      if (!config.algorithms.has(alg)) {
+        throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
+      }
+      checkType(jwt.header, config)
+      const kid = await checkSignature(jwt, alg)
+      const exp = checkClaims(jwt.payload, config, Date.now() / 1000)
+      return { principal: toPrincipal(jwt.payload, config, exp), expiresAt: exp * 1000, kid }
+    },
+  }
+}
+
+function badSignature(): Error {
+  return invalidToken('ERR_TOKEN_SIGNATURE', 'the token signature is invalid')
+}

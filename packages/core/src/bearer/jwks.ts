@@ -1,0 +1,107 @@
+import { KeyObject } from 'node:crypto'
+import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from 'jose'
+import { isAuthError, type AuthError } from '../errors.js'
+import { fetchJson, issuerUnavailable } from '../http/fetch-json.js'
+import { Refreshable } from '../http/refreshable.js'
+import { invalidToken, type JwsHeader } from './jws.js'
+import type { IssuerConfig } from './options.js'
+
+interface KeySet {
+  readonly select: ReturnType<typeof createLocalJWKSet>
+  /** The `kid`s present, so cached verifications die with their key. */
+  readonly kids: ReadonlySet<string>
+}
+
+export interface SelectedKey {
+  readonly key: KeyObject
+  readonly kid: string
+}
+
+/**
+ * The issuer's JWKS: fetched lazily, refreshed in the background when old, kept while the
+ * issuer is down. jose selects and imports the key (by kid, kty, alg, use, key_ops, crv);
+ * an unknown `kid` refetches at most once per cooldown, so random kids cannot hammer the
+ * issuer and valid kids keep working meanwhile.
+ */
+export class RemoteJwks {
+  readonly #config: IssuerConfig
+  readonly #set: Refreshable<KeySet>
+  readonly #keyObjects = new WeakMap<object, KeyObject>()
+
+  constructor(config: IssuerConfig, jwksUri: () => Promise<string>) {
+    this.#config = config
+    this.#set = new Refreshable(async () => toKeySet(await fetchJwks(await jwksUri(), config)), {
+      maxAgeMs: config.jwksMaxAgeMs,
+      failureBackoffMs: config.failureBackoffMs,
+    })
+  }
+
+  /** True while the key set (as last fetched) still holds this `kid`. */
+  hasKid(kid: string): boolean {
+    return this.#set.current?.kids.has(kid) ?? true
+  }
+
+  async getKey(header: JwsHeader): Promise<SelectedKey> {
+    const set = await this.#set.get()
+    const kid = header.kid ?? ''
+    try {
+      return { key: await this.#select(set, header), kid }
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw mapKeyError(error)
+      if (Date.now() - this.#set.attemptedAt < this.#config.jwksCooldownMs) throw mapKeyError(error)
+    }
+    // An unknown kid after the cooldown: the issuer may have rotated its keys.
+    const fresh = await this.#set.refresh()
+    try {
+      return { key: await this.#select(fresh, header), kid }
+    } catch (error) {
+      throw mapKeyError(error)
+    }
+  }
+
+  async #select(set: KeySet, header: JwsHeader): Promise<KeyObject> {
+    const cryptoKey = await set.select({ alg: header.alg, kid: header.kid })
+    let key = this.#keyObjects.get(cryptoKey)
+    if (!key) {
+      key = KeyObject.from(cryptoKey)
+      this.#keyObjects.set(cryptoKey, key)
+    }
+    return key
+  }
+}
+
+async function fetchJwks(uri: string, config: IssuerConfig): Promise<JSONWebKeySet> {
+  const body = await fetchJson(uri, { fetch: config.fetch, timeoutMs: config.timeoutMs, what: 'JWKS' })
+  const keys = (body as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(keys)) throw issuerUnavailable(`the JWKS at ${uri} has no keys array`)
+  // Only public keys are trusted from a JWKS; a set that carries private material is refused.
+  const usable = keys.filter(
+    (k): k is JSONWebKeySet['keys'][number] => typeof k === 'object' && k !== null && !('d' in k),
+  )
+  return { keys: usable }
+}
+
+function toKeySet(jwks: JSONWebKeySet): KeySet {
+  return {
+    select: createLocalJWKSet(jwks),
+    kids: new Set(jwks.keys.map((k) => k.kid ?? '')),
+  }
+}
+
+/** jose's key-selection errors, mapped by code in one place. */
+function mapKeyError(error: unknown): AuthError {
+  if (error instanceof joseErrors.JOSEError) {
+    switch (error.code) {
+      case 'ERR_JWKS_NO_MATCHING_KEY':
+        return invalidToken('ERR_TOKEN_KEY_UNKNOWN', 'the token was signed with an unknown key', error)
+      case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+        return invalidToken('ERR_TOKEN_KEY_UNKNOWN', 'the token has no kid and several keys match', error)
+      case 'ERR_JOSE_NOT_SUPPORTED':
+        return invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not supported', error)
+      case 'ERR_JWKS_INVALID':
+        return issuerUnavailable('the issuer JWKS is malformed', error)
+    }
+  }
+  if (isAuthError(error)) return error
+  return invalidToken('ERR_TOKEN_INVALID', 'the token could not be verified', error)
+}

@@ -1,0 +1,68 @@
+import { InvalidTokenError, type AuthError, type AuthErrorCode } from '../errors.js'
+
+export interface JwsHeader {
+  readonly alg: string
+  readonly kid?: string
+  readonly typ?: string
+  readonly [name: string]: unknown
+}
+
+export interface DecodedJwt {
+  readonly header: JwsHeader
+  readonly payload: Record<string, unknown>
+  readonly signingInput: Buffer
+  readonly signature: Buffer
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/
+
+/**
+ * Splits and decodes a compact JWS (RFC 7515 §7.1) without trusting any of it yet.
+ * Only `alg`, `kid` and `typ` are used later; `jku`, `x5u`, `jwk` and `x5c` are never read,
+ * so a token cannot choose its own key (RFC 8725 §3.10).
+ */
+export function decodeJwt(token: string): DecodedJwt {
+  const first = token.indexOf('.')
+  const second = token.indexOf('.', first + 1)
+  if (first === -1 || second === -1 || token.indexOf('.', second + 1) !== -1) {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token is not a JWT')
+  }
+  const encodedHeader = token.slice(0, first)
+  const encodedPayload = token.slice(first + 1, second)
+  const encodedSignature = token.slice(second + 1)
+  if (!BASE64URL.test(encodedHeader) || !BASE64URL.test(encodedPayload) || !BASE64URL.test(encodedSignature)) {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token is not a JWT')
+  }
+  const header = decodeJson(encodedHeader, 'header')
+  if (typeof header.alg !== 'string') throw invalidToken('ERR_TOKEN_INVALID', 'the token header has no alg')
+  if (header.kid !== undefined && typeof header.kid !== 'string') {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token header kid is not a string')
+  }
+  // RFC 7515 §4.1.11: we understand no extensions, so any `crit` means reject.
+  if (header.crit !== undefined) {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token header has critical extensions we do not support')
+  }
+  return {
+    header: header as JwsHeader,
+    payload: decodeJson(encodedPayload, 'payload'),
+    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
+    signature: Buffer.from(encodedSignature, 'base64url'),
+  }
+}
+
+function decodeJson(segment: string, part: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+  } catch {
+    throw invalidToken('ERR_TOKEN_INVALID', `the token ${part} is not JSON`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidToken('ERR_TOKEN_INVALID', `the token ${part} is not a JSON object`)
+  }
+  return value as Record<string, unknown>
+}
+
+export function invalidToken(code: AuthErrorCode, description: string, cause?: unknown): AuthError {
+  return new InvalidTokenError({ code, description, cause })
+}

@@ -1,0 +1,78 @@
+import { TtlCache } from '../cache/ttl-cache.js'
+import { isAuthError, type AuthError } from '../errors.js'
+import type { Principal } from '../principal.js'
+import { createIssuerVerifier, type IssuerVerifier } from './issuer-verifier.js'
+import { decodeJwt, invalidToken } from './jws.js'
+import type { IssuerConfig } from './options.js'
+
+export interface VerifiedTokenCacheOptions {
+  /** Most distinct tokens remembered. Default 10,000. */
+  maxEntries?: number
+  /** Most bytes of tokens and claims remembered. Default 32 MiB. */
+  maxBytes?: number
+}
+
+interface CacheEntry {
+  readonly principal: Principal
+  readonly issuer: IssuerVerifier
+  readonly kid: string
+}
+
+export interface BearerVerifier {
+  verify(token: string): Promise<Principal>
+  readonly issuers: ReadonlyMap<string, IssuerVerifier>
+}
+
+/**
+ * Verifies bearer JWTs from any configured issuer. The issuer is picked by the token's
+ * `iss` before any key is fetched, so a foreign token never causes a network request.
+ * A verified token is cached until its `exp` (checked on every hit) and only while its
+ * signing key is still in the issuer's JWKS: a repeat request costs no signature check.
+ */
+export function createBearerVerifier(
+  configs: readonly IssuerConfig[],
+  options: { maxTokenLength: number; cache: VerifiedTokenCacheOptions | false },
+): BearerVerifier {
+  const issuers = new Map(configs.map((c) => [c.issuer, createIssuerVerifier(c)] as const))
+  const cache = new TtlCache<CacheEntry>({
+    maxEntries: options.cache === false ? 0 : (options.cache.maxEntries ?? 10_000),
+    maxBytes: options.cache === false ? 0 : (options.cache.maxBytes ?? 32 * 1024 * 1024),
+  })
+
+  const verifyCold = async (token: string): Promise<Principal> => {
+    const jwt = decodeJwt(token)
+    const iss = jwt.payload.iss
+    const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
+    if (issuer === undefined) throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
+    const verified = await issuer.verify(jwt)
+    // Size: the key plus roughly the decoded claims, which are about as long again.
+    cache.set(token, { principal: verified.principal, issuer, kid: verified.kid }, verified.expiresAt, token.length * 3)
+    return verified.principal
+  }
+
+  return {
+    issuers,
+    async verify(token) {
+      // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.
+      if (token.length > options.maxTokenLength) {
+        throw invalidToken('ERR_TOKEN_TOO_LARGE', 'the token is too large')
+      }
+      const hit = cache.get(token, Date.now())
+      if (hit !== undefined) {
+        if (hit.issuer.hasKid(hit.kid)) return hit.principal
+        cache.delete(token)
+      }
+      try {
+        return await verifyCold(token)
+      } catch (error) {
+        throw toAuthError(error)
+      }
+    },
+  }
+}
+
+/** Last line of defence: whatever went wrong verifying a token, the caller gets a 401. */
+function toAuthError(error: unknown): AuthError {
+  if (isAuthError(error)) return error
+  return invalidToken('ERR_TOKEN_INVALID', 'the token could not be verified', error)
+}

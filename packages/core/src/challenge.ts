@@ -1,0 +1,58 @@
+/**
+ * The one place that renders `WWW-Authenticate` challenges (RFC 7235 §4.1, RFC 6750 §3).
+ * Parameter values are always quoted-strings; `\` and `"` are escaped (RFC 9110 §5.6.4),
+ * and characters that cannot appear in a header at all are dropped.
+ */
+export interface Challenge {
+  scheme: 'Bearer' | 'Basic'
+  params: ReadonlyArray<readonly [name: string, value: string | undefined]>
+}
+
+// RFC 9110 §5.6.4: qdtext excludes CTLs; we also drop DEL and anything outside Latin-1.
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f\u0100-\uffff]/g
+
+export function quote(value: string): string {
+  return `"${value.replace(UNSAFE, '').replace(/[\\"]/g, '\\$&')}"`
+}
+
+export function renderChallenge({ scheme, params }: Challenge): string {
+  const rendered = params
+    .filter((p): p is readonly [string, string] => p[1] !== undefined)
+    .map(([name, value]) => `${name}=${quote(value)}`)
+  return rendered.length === 0 ? scheme : `${scheme} ${rendered.join(', ')}`
+}
+
+/** Several challenges in one field value, as RFC 7235 §4.1 allows. */
+export function renderChallenges(challenges: readonly Challenge[]): string {
+  return challenges.map(renderChallenge).join(', ')
+}
+
+export interface ChallengeConfig {
+  /** Realm of the Bearer challenge. */
+  realm?: string | undefined
+  /** Realm of the Basic challenge; present only where Basic is enabled. */
+  basicRealm?: string | undefined
+}
+
+interface ChallengeSource {
+  readonly status: number
+  readonly error: string | undefined
+  readonly message: string
+  readonly scope: string | undefined
+}
+
+/** Which challenges a response carries, by RFC 6750 §3 and RFC 7617 §2. */
+export function challengesFor(error: ChallengeSource, config: ChallengeConfig): Challenge[] {
+  if (error.status === 503) return []
+  const bearer: Challenge = {
+    scheme: 'Bearer',
+    params: [
+      ['realm', config.realm],
+      ['error', error.error],
+      ['error_description', error.error === undefined ? undefined : error.message],
+      ['scope', error.scope],
+    ],
+  }
+  if (error.status === 403 || config.basicRealm === undefined) return [bearer]
+  return [bearer, { scheme: 'Basic', params: [['realm', config.basicRealm], ['charset', 'UTF-8']] }]
+}

@@ -1,0 +1,22 @@
+export { createAuthenticator } from './authenticator.js'
+export type { Authenticator, AuthenticatorOptions, AuthenticateOptions } from './authenticator.js'
+export type { BearerIssuerOptions } from './bearer/options.js'
+export type { VerifiedTokenCacheOptions } from './bearer/verifier.js'
+export type { JwsAlgorithm } from './bearer/algorithms.js'
+export type { FetchLike } from './http/fetch-json.js'
+export {
+  AuthError,
+  InvalidRequestError,
+  MissingCredentialsError,
+  InvalidTokenError,
+  InsufficientScopeError,
+  IssuerUnavailableError,
+  isAuthError,
+} from './errors.js'
+export type { AuthErrorCode, OAuthErrorCode, ErrorBody } from './errors.js'
+export type { Principal } from './principal.js'
+export { createScopeCheck, parseScopeClaim } from './scope.js'
+export type { ScopeMode } from './scope.js'
+export type { AuthRequest } from './request.js'
+export { renderChallenge, renderChallenges } from './challenge.js'
+export type { Challenge, ChallengeConfig } from './challenge.js'

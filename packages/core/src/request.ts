@@ -1,0 +1,111 @@
+import type { ChallengeConfig } from './challenge.js'
+import { InvalidRequestError, MissingCredentialsError, type AuthError } from './errors.js'
+
+/**
+ * What core needs from an HTTP request. Every framework hands us Node's IncomingMessage
+ * (`req`, `ctx.req`, `request.raw`), which already has this shape. `rawHeaders` matters:
+ * Node keeps only the first `Authorization` in `headers`, and RFC 6750 §2 wants exactly one.
+ */
+export interface AuthRequest {
+  /** Every Authorization value the request carried; takes precedence over the rest. */
+  readonly authorization?: string | readonly string[] | undefined
+  readonly rawHeaders?: readonly string[]
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>
+  readonly method?: string | undefined
+  readonly url?: string | undefined
+}
+
+export type Credentials =
+  | { readonly scheme: 'bearer'; readonly token: string }
+  | { readonly scheme: 'basic'; readonly value: string }
+  | { readonly scheme: 'other'; readonly name: string }
+
+/** Every value of one header, from whichever form the request offers. */
+export function headerValues(request: AuthRequest, name: string): readonly string[] {
+  const raw = request.rawHeaders
+  if (raw) {
+    let values: string[] | undefined
+    for (let i = 0; i < raw.length; i += 2) {
+      const key = raw[i]!
+      if (key.length === name.length && key.toLowerCase() === name) (values ??= []).push(raw[i + 1]!)
+    }
+    return values ?? NONE
+  }
+  const value = request.headers?.[name]
+  if (value === undefined) return NONE
+  return typeof value === 'string' ? [value] : value
+}
+
+const NONE: readonly string[] = Object.freeze([])
+
+// RFC 9110 §5.6.2 token, for the auth-scheme.
+const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/** Parses the request's credentials by the RFC 7235 §2.1 grammar; exactly one is allowed. */
+export function readCredentials(request: AuthRequest): Credentials | undefined {
+  rejectQueryToken(request.url)
+  const values =
+    request.authorization === undefined
+      ? headerValues(request, 'authorization')
+      : typeof request.authorization === 'string'
+        ? [request.authorization]
+        : request.authorization
+  if (values.length === 0) return undefined
+  if (values.length > 1) throw malformed('the request carries more than one Authorization header')
+  return parseAuthorization(values[0]!)
+}
+
+export function parseAuthorization(value: string): Credentials {
+  const match = CREDENTIALS.exec(value.trim())
+  if (!match) throw malformed('the Authorization header is malformed')
+  const scheme = match[1]!.toLowerCase() // RFC 7235 §2.1: schemes are case-insensitive
+  const rest = (match[2] ?? '').trim()
+  if (scheme === 'bearer') return { scheme, token: parseBearerToken(rest) }
+  if (scheme === 'basic') return { scheme, value: rest }
+  return { scheme: 'other', name: match[1]! }
+}
+
+export function parseBearerToken(value: string): string {
+  if (value.length === 0) throw malformed('the bearer token is empty')
+  if (!B64TOKEN.test(value)) throw malformed('the bearer token is not a valid b64token')
+  return value
+}
+
+function rejectQueryToken(url: string | undefined): void {
+  // RFC 6750 §2.3 is optional and leaks tokens into logs; we never accept it, loudly.
+  if (url === undefined || !url.includes('access_token')) return
+  const query = url.indexOf('?')
+  if (query === -1) return
+  if (new URLSearchParams(url.slice(query + 1)).has('access_token')) {
+    throw malformed('access tokens are not accepted in the query string; use the Authorization header')
+  }
+}
+
+export function malformed(description: string): AuthError {
+  return new InvalidRequestError({ code: 'ERR_REQUEST_MALFORMED', description })
+}
+
+/**
+ * Remembers which authenticator saw a request, so a later scope check on the same request
+ * answers with that authenticator's realm and schemes.
+ */
+const configs = new WeakMap<object, ChallengeConfig>()
+
+export function rememberChallengeConfig(request: object, config: ChallengeConfig): void {
+  configs.set(request, config)
+}
+
+export function challenge(request: object | undefined, error: AuthError): AuthError {
+  const config = request === undefined ? undefined : configs.get(request)
+  return config ? error.withConfig(config) : error
+}
+
+export function missingCredentials(request?: object, config?: ChallengeConfig): AuthError {
+  const error = new MissingCredentialsError(
+    { code: 'ERR_CREDENTIALS_MISSING', description: 'authentication is required' },
+    config,
+  )
+  return config ? error : challenge(request, error)
+}
