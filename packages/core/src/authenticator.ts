@@ -77,11 +77,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return { authenticate: authenticate as Authenticator['authenticate'], challenge: challengeConfig }
 }
 
-function bearerVerifier(options: AuthenticatorOptions): ReturnType<typeof createBearerVerifier> | undefined {
+function bearerVerifier(
+  options: AuthenticatorOptions,
+): ReturnType<typeof createBearerVerifier> | undefined {
   if (options.bearer === undefined) return undefined
-  const list = Array.isArray(options.bearer) ? options.bearer : [options.bearer as BearerIssuerOptions]
+  const list: readonly BearerIssuerOptions[] = isList(options.bearer)
+    ? options.bearer
+    : [options.bearer]
   if (list.length === 0) throw new TypeError('"bearer" must name at least one issuer')
-  const configs = list.map((o, i) => normalizeIssuer(o, list.length === 1 ? 'bearer' : `bearer[${i}]`))
+  const configs = list.map((o, i) =>
+    normalizeIssuer(o, list.length === 1 ? 'bearer' : `bearer[${i}]`),
+  )
   const seen = new Set<string>()
   for (const c of configs) {
     if (seen.has(c.issuer)) throw new TypeError(`"bearer" lists issuer ${c.issuer} twice`)
@@ -96,11 +102,16 @@ function bearerVerifier(options: AuthenticatorOptions): ReturnType<typeof create
 
 function realm(value: unknown): string {
   if (value === undefined) return 'api'
-  if (typeof value !== 'string' || value.length === 0) throw new TypeError('"realm" must be a non-empty string')
+  if (typeof value !== 'string' || value.length === 0)
+    throw new TypeError('"realm" must be a non-empty string')
   return value
 }
 
 function finalError(error: unknown): AuthError {
   if (isAuthError(error)) return error
   return invalidToken('ERR_CREDENTIALS_INVALID', 'the credentials could not be verified', error)
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value)
 }

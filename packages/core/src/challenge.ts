@@ -9,6 +9,7 @@ export interface Challenge {
 }
 
 // RFC 9110 §5.6.4: qdtext excludes CTLs; we also drop DEL and anything outside Latin-1.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f\u0100-\uffff]/g
 
 export function quote(value: string): string {
@@ -54,5 +55,14 @@ export function challengesFor(error: ChallengeSource, config: ChallengeConfig): 
     ],
   }
   if (error.status === 403 || config.basicRealm === undefined) return [bearer]
-  return [bearer, { scheme: 'Basic', params: [['realm', config.basicRealm], ['charset', 'UTF-8']] }]
+  return [
+    bearer,
+    {
+      scheme: 'Basic',
+      params: [
+        ['realm', config.basicRealm],
+        ['charset', 'UTF-8'],
+      ],
+    },
+  ]
 }

@@ -1,11 +1,13 @@
-import { challengesFor, renderChallenges, type Challenge, type ChallengeConfig } from './challenge.js'
+import {
+  challengesFor,
+  renderChallenges,
+  type Challenge,
+  type ChallengeConfig,
+} from './challenge.js'
 
 /** RFC 6750 §3.1 error codes, plus RFC 6749's `temporarily_unavailable` for outages. */
 export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'temporarily_unavailable'
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
 
 /** Stable machine-readable reasons; safe to log, switch on, and count. */
 export type AuthErrorCode =

@@ -15,16 +15,13 @@ export interface Principal {
 
 /** A Set that refuses changes, so a cached principal cannot be altered by one handler. */
 export class ScopeSet extends Set<string> {
-  #sealed = false
-
   constructor(values: Iterable<string>) {
-    super(values)
-    this.#sealed = true
+    super()
+    for (const value of values) super.add(value)
   }
 
-  override add(value: string): this {
-    if (this.#sealed) throw new TypeError('Principal.scopes is read-only')
-    return super.add(value)
+  override add(): this {
+    throw new TypeError('Principal.scopes is read-only')
   }
 
   override delete(): boolean {

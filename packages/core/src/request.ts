@@ -27,7 +27,8 @@ export function headerValues(request: AuthRequest, name: string): readonly strin
     let values: string[] | undefined
     for (let i = 0; i < raw.length; i += 2) {
       const key = raw[i]!
-      if (key.length === name.length && key.toLowerCase() === name) (values ??= []).push(raw[i + 1]!)
+      if (key.length === name.length && key.toLowerCase() === name)
+        (values ??= []).push(raw[i + 1]!)
     }
     return values ?? NONE
   }
@@ -79,7 +80,9 @@ function rejectQueryToken(url: string | undefined): void {
   const query = url.indexOf('?')
   if (query === -1) return
   if (new URLSearchParams(url.slice(query + 1)).has('access_token')) {
-    throw malformed('access tokens are not accepted in the query string; use the Authorization header')
+    throw malformed(
+      'access tokens are not accepted in the query string; use the Authorization header',
+    )
   }
 }
 

@@ -28,7 +28,8 @@ export function createScopeCheck(
 
   return (principal, request) => {
     if (!principal) throw missingCredentials(request)
-    if (!satisfied(principal.scopes)) throw challenge(request, insufficientScope(scopeParam, description))
+    if (!satisfied(principal.scopes))
+      throw challenge(request, insufficientScope(scopeParam, description))
   }
 }
 

@@ -1,10 +1,17 @@
 import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto'
 
 export const ASYMMETRIC_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA', 'Ed25519',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
 ] as const
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 
@@ -13,11 +20,20 @@ export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number]
 export type JwsAlgorithm = AsymmetricAlgorithm | HmacAlgorithm
 
 const HASH: Readonly<Record<JwsAlgorithm, string | null>> = {
-  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
-  PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
-  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
-  HS256: 'sha256', HS384: 'sha384', HS512: 'sha512',
-  EdDSA: null, Ed25519: null,
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  HS256: 'sha256',
+  HS384: 'sha384',
+  HS512: 'sha512',
+  EdDSA: null,
+  Ed25519: null,
 }
 
 // RFC 7518 §3.4: ECDSA signatures are R || S, fixed length per curve.
@@ -41,7 +57,10 @@ export function keyFitsAlgorithm(alg: AsymmetricAlgorithm, key: KeyObject): bool
   switch (alg[0]) {
     case 'R':
     case 'P': // RFC 7518 §3.3, §3.5: RSA keys of 2048 bits or more
-      return (type === 'rsa' || type === 'rsa-pss') && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
+      return (
+        (type === 'rsa' || type === 'rsa-pss') &&
+        (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
+      )
     case 'E':
       if (alg === 'EdDSA') return type === 'ed25519' || type === 'ed448'
       if (alg === 'Ed25519') return type === 'ed25519'
@@ -67,7 +86,11 @@ export function verifySignature(
         return verify(
           hash,
           signingInput,
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+          {
+            key,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+          },
           signature,
         )
       default:

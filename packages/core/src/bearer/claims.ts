@@ -16,17 +16,24 @@ export function checkType(header: JwsHeader, config: IssuerConfig): void {
   if (!config.requireAccessTokenType && (typ === undefined || GENERIC_TYPES.has(typ))) return
   throw invalidToken(
     'ERR_TOKEN_TYPE',
-    config.requireAccessTokenType ? 'the token is not typed at+jwt' : 'the token is not an access token',
+    config.requireAccessTokenType
+      ? 'the token is not typed at+jwt'
+      : 'the token is not an access token',
   )
 }
 
 /** RFC 7519 §4.1: exp, nbf, aud, with the configured clock tolerance. `iss` was matched already. */
-export function checkClaims(payload: Record<string, unknown>, config: IssuerConfig, nowS: number): number {
+export function checkClaims(
+  payload: Record<string, unknown>,
+  config: IssuerConfig,
+  nowS: number,
+): number {
   const { exp, nbf, aud } = payload
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw invalidToken('ERR_TOKEN_INVALID', 'the token has no valid exp claim')
   }
-  if (exp <= nowS - config.clockTolerance) throw invalidToken('ERR_TOKEN_EXPIRED', 'the token has expired')
+  if (exp <= nowS - config.clockTolerance)
+    throw invalidToken('ERR_TOKEN_EXPIRED', 'the token has expired')
   if (nbf !== undefined) {
     if (typeof nbf !== 'number' || !Number.isFinite(nbf)) {
       throw invalidToken('ERR_TOKEN_INVALID', 'the token nbf claim is not a number')
@@ -47,8 +54,13 @@ function audienceMatches(aud: unknown, audiences: ReadonlySet<string>): boolean 
   return false
 }
 
-export function toPrincipal(payload: Record<string, unknown>, config: IssuerConfig, exp: number): Principal {
-  const clientId = stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? stringClaim(payload.cid)
+export function toPrincipal(
+  payload: Record<string, unknown>,
+  config: IssuerConfig,
+  exp: number,
+): Principal {
+  const clientId =
+    stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? stringClaim(payload.cid)
   const subject = stringClaim(payload.sub) ?? clientId
   if (subject === undefined) throw invalidToken('ERR_TOKEN_INVALID', 'the token has no sub claim')
   const scopeClaim = config.scopeClaims.find((claim) => payload[claim] !== undefined)
@@ -61,7 +73,12 @@ export function toPrincipal(payload: Record<string, unknown>, config: IssuerConf
     issuer: config.issuer,
     scopes: new ScopeSet(scopeClaim === undefined ? [] : parseScopeClaim(payload[scopeClaim])),
     scopeClaim,
-    till: tillId === undefined ? undefined : store === undefined ? { id: tillId } : { id: tillId, store },
+    till:
+      tillId === undefined
+        ? undefined
+        : store === undefined
+          ? { id: tillId }
+          : { id: tillId, store },
     claims: payload,
     expiresAt: new Date(exp * 1000),
   })

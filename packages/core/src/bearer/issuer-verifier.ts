@@ -1,6 +1,12 @@
 import type { Principal } from '../principal.js'
 import { issuerUnavailable } from '../http/fetch-json.js'
-import { isHmac, keyFitsAlgorithm, verifyHmac, verifySignature, type JwsAlgorithm } from './algorithms.js'
+import {
+  isHmac,
+  keyFitsAlgorithm,
+  verifyHmac,
+  verifySignature,
+  type JwsAlgorithm,
+} from './algorithms.js'
 import { checkClaims, checkType, toPrincipal } from './claims.js'
 import { createMetadataSource } from './discovery.js'
 import { RemoteJwks } from './jwks.js'
@@ -27,7 +33,8 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   const jwksUri = async (): Promise<string> => {
     if (config.jwksUri !== undefined) return config.jwksUri
     const { jwks_uri } = await metadata!.get()
-    if (typeof jwks_uri !== 'string') throw issuerUnavailable(`${config.issuer} publishes no jwks_uri`)
+    if (typeof jwks_uri !== 'string')
+      throw issuerUnavailable(`${config.issuer} publishes no jwks_uri`)
     return jwks_uri
   }
   const jwks = new RemoteJwks(config, jwksUri)

@@ -71,7 +71,11 @@ export class RemoteJwks {
 }
 
 async function fetchJwks(uri: string, config: IssuerConfig): Promise<JSONWebKeySet> {
-  const body = await fetchJson(uri, { fetch: config.fetch, timeoutMs: config.timeoutMs, what: 'JWKS' })
+  const body = await fetchJson(uri, {
+    fetch: config.fetch,
+    timeoutMs: config.timeoutMs,
+    what: 'JWKS',
+  })
   const keys = (body as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw issuerUnavailable(`the JWKS at ${uri} has no keys array`)
   // Only public keys are trusted from a JWKS; a set that carries private material is refused.
@@ -93,9 +97,17 @@ function mapKeyError(error: unknown): AuthError {
   if (error instanceof joseErrors.JOSEError) {
     switch (error.code) {
       case 'ERR_JWKS_NO_MATCHING_KEY':
-        return invalidToken('ERR_TOKEN_KEY_UNKNOWN', 'the token was signed with an unknown key', error)
+        return invalidToken(
+          'ERR_TOKEN_KEY_UNKNOWN',
+          'the token was signed with an unknown key',
+          error,
+        )
       case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-        return invalidToken('ERR_TOKEN_KEY_UNKNOWN', 'the token has no kid and several keys match', error)
+        return invalidToken(
+          'ERR_TOKEN_KEY_UNKNOWN',
+          'the token has no kid and several keys match',
+          error,
+        )
       case 'ERR_JOSE_NOT_SUPPORTED':
         return invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not supported', error)
       case 'ERR_JWKS_INVALID':

@@ -30,17 +30,25 @@ export function decodeJwt(token: string): DecodedJwt {
   const encodedHeader = token.slice(0, first)
   const encodedPayload = token.slice(first + 1, second)
   const encodedSignature = token.slice(second + 1)
-  if (!BASE64URL.test(encodedHeader) || !BASE64URL.test(encodedPayload) || !BASE64URL.test(encodedSignature)) {
+  if (
+    !BASE64URL.test(encodedHeader) ||
+    !BASE64URL.test(encodedPayload) ||
+    !BASE64URL.test(encodedSignature)
+  ) {
     throw invalidToken('ERR_TOKEN_INVALID', 'the token is not a JWT')
   }
   const header = decodeJson(encodedHeader, 'header')
-  if (typeof header.alg !== 'string') throw invalidToken('ERR_TOKEN_INVALID', 'the token header has no alg')
+  if (typeof header.alg !== 'string')
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token header has no alg')
   if (header.kid !== undefined && typeof header.kid !== 'string') {
     throw invalidToken('ERR_TOKEN_INVALID', 'the token header kid is not a string')
   }
   // RFC 7515 §4.1.11: we understand no extensions, so any `crit` means reject.
   if (header.crit !== undefined) {
-    throw invalidToken('ERR_TOKEN_INVALID', 'the token header has critical extensions we do not support')
+    throw invalidToken(
+      'ERR_TOKEN_INVALID',
+      'the token header has critical extensions we do not support',
+    )
   }
   return {
     header: header as JwsHeader,

@@ -63,11 +63,13 @@ export interface IssuerConfig {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 export function normalizeIssuer(options: BearerIssuerOptions, at: string): IssuerConfig {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`"${at}" must be an object`)
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`"${at}" must be an object`)
   const issuer = nonEmptyString(options.issuer, `${at}.issuer`)
   const allowInsecureRequests = options.allowInsecureRequests === true
   checkUrl(issuer, `${at}.issuer`, allowInsecureRequests)
-  if (options.jwksUri !== undefined) checkUrl(options.jwksUri, `${at}.jwksUri`, allowInsecureRequests)
+  if (options.jwksUri !== undefined)
+    checkUrl(options.jwksUri, `${at}.jwksUri`, allowInsecureRequests)
   const secret = normalizeSecret(options.secret, `${at}.secret`)
   return Object.freeze({
     issuer,
@@ -127,7 +129,8 @@ function algorithms(
   if (!Array.isArray(value) || value.length === 0) {
     throw new TypeError(`"${name}" must be a non-empty array`)
   }
-  for (const alg of value) {
+  for (const alg of value as readonly unknown[]) {
+    if (typeof alg !== 'string') throw new TypeError(`"${name}" must list algorithm names`)
     if (isHmac(alg)) {
       if (secret === undefined) throw new TypeError(`"${name}" lists ${alg}, which needs "secret"`)
     } else if (!isAsymmetric(alg)) {
@@ -157,12 +160,14 @@ function scopeClaims(value: unknown, name: string): readonly string[] {
 }
 
 function nonNegative(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value >= 0)) throw new TypeError(`"${name}" must be a number >= 0`)
+  if (typeof value !== 'number' || !(value >= 0))
+    throw new TypeError(`"${name}" must be a number >= 0`)
   return value
 }
 
 function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`"${name}" must be a number > 0`)
+  if (typeof value !== 'number' || !(value > 0))
+    throw new TypeError(`"${name}" must be a number > 0`)
   return value
 }
 

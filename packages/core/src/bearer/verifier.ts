@@ -43,10 +43,16 @@ export function createBearerVerifier(
     const jwt = decodeJwt(token)
     const iss = jwt.payload.iss
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
-    if (issuer === undefined) throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
+    if (issuer === undefined)
+      throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
     const verified = await issuer.verify(jwt)
     // Size: the key plus roughly the decoded claims, which are about as long again.
-    cache.set(token, { principal: verified.principal, issuer, kid: verified.kid }, verified.expiresAt, token.length * 3)
+    cache.set(
+      token,
+      { principal: verified.principal, issuer, kid: verified.kid },
+      verified.expiresAt,
+      token.length * 3,
+    )
     return verified.principal
   }
 

@@ -1,0 +1,109 @@
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import {
+  createScopeCheck,
+  isAuthError,
+  type AuthError,
+  type Authenticator,
+  type Principal,
+  type ScopeMode,
+} from '@m2m-auth/core'
+
+/** An async onRequest / preHandler hook. */
+export type AuthHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply | undefined>
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller, set by `app.authenticate`; null until then. */
+    auth: Principal | null
+  }
+  interface FastifyInstance {
+    /** Hook that authenticates the request and sets `request.auth`. */
+    authenticate: AuthHook
+    /** preHandler that requires every one of the scopes. */
+    requireScope(...scopes: string[]): AuthHook
+    /** preHandler that requires at least one of the scopes. */
+    requireAnyScope(...scopes: string[]): AuthHook
+  }
+}
+
+export interface M2mAuthOptions {
+  authenticator: Authenticator
+  /** Let requests without any credentials through with `request.auth` null. */
+  optional?: boolean
+  /** Reply to auth errors here (default), or throw them to your error handler. */
+  handleErrors?: boolean
+}
+
+export interface HookOptions {
+  optional?: boolean
+  handleErrors?: boolean
+}
+
+/** A hook that authenticates and sets `request.auth`, usable without the plugin. */
+export function authenticate(
+  authenticator: Authenticator,
+  { optional = false, handleErrors = true }: HookOptions = {},
+): AuthHook {
+  if (typeof authenticator?.authenticate !== 'function') {
+    throw new TypeError('"authenticator" must come from createAuthenticator()')
+  }
+  return async (request, reply) => {
+    try {
+      request.auth = (await authenticator.authenticate(request.raw, { optional })) ?? null
+    } catch (error) {
+      return fail(error as AuthError, reply, handleErrors)
+    }
+    return undefined
+  }
+}
+
+export function requireScope(...scopes: string[]): AuthHook {
+  return scopeHook('all', scopes, true)
+}
+
+export function requireAnyScope(...scopes: string[]): AuthHook {
+  return scopeHook('any', scopes, true)
+}
+
+function scopeHook(mode: ScopeMode, scopes: string[], handleErrors: boolean): AuthHook {
+  const check = createScopeCheck(mode, scopes)
+  return async (request, reply) => {
+    try {
+      check(request.auth, request.raw)
+    } catch (error) {
+      return fail(error as AuthError, reply, handleErrors)
+    }
+    return undefined
+  }
+}
+
+function fail(error: AuthError, reply: FastifyReply, handleErrors: boolean): FastifyReply {
+  if (!handleErrors || !isAuthError(error)) throw error
+  return reply.code(error.status).headers(error.headers).send(error.toJSON())
+}
+
+// Registration is synchronous work; fastify-plugin accepts a callback-style plugin too.
+const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
+  const { authenticator, optional = false, handleErrors = true } = options
+  const hook = authenticate(authenticator, { optional, handleErrors })
+  if (app.hasDecorator('authenticate')) {
+    throw new Error(
+      '@m2m-auth/fastify is already registered in this context or a parent; use sibling contexts for different authenticators',
+    )
+  }
+  if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null)
+  app.decorate('authenticate', hook)
+  app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
+  app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
+  done()
+}
+
+/** `await app.register(m2mAuth, { authenticator })` */
+export const m2mAuth = fp(plugin, { fastify: '5.x', name: '@m2m-auth/fastify' })
+export default m2mAuth
+
+export type { Principal } from '@m2m-auth/core'

@@ -1,0 +1,57 @@
+import type { Middleware } from 'koa'
+import {
+  createScopeCheck,
+  type Authenticator,
+  type Principal,
+  type ScopeMode,
+} from '@m2m-auth/core'
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The authenticated caller, set by `authenticate()`. */
+    auth?: Principal
+  }
+}
+
+export interface KoaAuthenticateOptions {
+  /** Let requests without any credentials through with `ctx.state.auth` unset. */
+  optional?: boolean
+}
+
+/**
+ * Authenticates and sets `ctx.state.auth`. Failures are thrown as they are: AuthError
+ * carries `status`, `expose` and `headers`, so Koa's own `onerror` (or yours, upstream)
+ * renders the right status and `WWW-Authenticate`.
+ */
+export function authenticate(
+  authenticator: Authenticator,
+  { optional = false }: KoaAuthenticateOptions = {},
+): Middleware {
+  if (typeof authenticator?.authenticate !== 'function') {
+    throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
+  }
+  return async (ctx, next) => {
+    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional })
+    await next()
+  }
+}
+
+/** Requires every one of the scopes. */
+export function requireScope(...scopes: string[]): Middleware {
+  return scopeMiddleware('all', scopes)
+}
+
+/** Requires at least one of the scopes. */
+export function requireAnyScope(...scopes: string[]): Middleware {
+  return scopeMiddleware('any', scopes)
+}
+
+function scopeMiddleware(mode: ScopeMode, scopes: string[]): Middleware {
+  const check = createScopeCheck(mode, scopes)
+  return async (ctx, next) => {
+    check(ctx.state.auth, ctx.req)
+    await next()
+  }
+}
+
+export type { Principal } from '@m2m-auth/core'
