@@ -1,0 +1,14 @@
+/** Everything a command touches outside itself, so tests run commands in-process. */
+export interface Io {
+  readonly stdout: { write(text: string): unknown }
+  readonly stderr: { write(text: string): unknown }
+  /** Reads all of standard input. */
+  readonly readStdin: () => Promise<string>
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+}
+
+/** A command: parses its own arguments with node:util parseArgs, returns the exit code. */
+export type Command = (args: string[], io: Io) => Promise<number>
+
+export class UsageError extends Error {}
