@@ -1,0 +1,103 @@
+// In-process operations per second, run in a child pinned to the same core as the servers.
+// Reads the issuer facts and tokens the orchestrator wrote; prints one JSON object.
+import { readFileSync } from 'node:fs'
+import { createPublicKey, verify } from 'node:crypto'
+import { importJWK, jwtVerify } from 'jose'
+import { createAuthenticator } from '@m2m-auth/core'
+
+const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+const { issuer, audience, durationMs } = input
+const rounds = 3
+
+/** Median ops/s over `rounds` runs of about `durationMs` each; `fn(i)` does op number i. */
+async function opsPerSecond(fn, { isAsync = false } = {}) {
+  const results = []
+  for (let r = 0; r < rounds; r++) {
+    let ops = 0
+    const start = performance.now()
+    let elapsed = 0
+    while (elapsed < durationMs) {
+      if (isAsync) for (let k = 0; k < 256; k++) await fn(ops++)
+      else for (let k = 0; k < 256; k++) fn(ops++)
+      elapsed = performance.now() - start
+    }
+    results.push((ops * 1000) / elapsed)
+  }
+  return results.sort((a, b) => a - b)[Math.floor(rounds / 2)]
+}
+
+/**
+ * The least a correct JWT check can do: split, decode header and payload, one node:crypto
+ * verify, and the iss/aud/exp checks. The yardstick for "minimal JWT verify µs".
+ */
+function minimalVerifier(keyObject, options) {
+  const nodeAlg = {
+    RS256: ['sha256', keyObject],
+    ES256: ['sha256', { key: keyObject, dsaEncoding: 'ieee-p1363' }],
+  }
+  return (token) => {
+    const first = token.indexOf('.')
+    const second = token.indexOf('.', first + 1)
+    const header = JSON.parse(Buffer.from(token.slice(0, first), 'base64url').toString())
+    const payload = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString())
+    const [hash, key] = nodeAlg[header.alg]
+    const ok = verify(
+      hash,
+      Buffer.from(token.slice(0, second)),
+      key,
+      Buffer.from(token.slice(second + 1), 'base64url'),
+    )
+    if (!ok || payload.iss !== options.issuer || payload.aud !== options.audience)
+      throw new Error('invalid')
+    if (!(payload.exp > Date.now() / 1000)) throw new Error('expired')
+    return payload
+  }
+}
+
+const requestFor = (token) => ({
+  rawHeaders: ['Host', '127.0.0.1', 'Authorization', `Bearer ${token}`, 'Accept', '*/*'],
+  method: 'GET',
+  url: '/',
+})
+
+const results = {}
+for (const alg of ['RS256', 'ES256']) {
+  const { jwk, hot, cold } = input.algs[alg]
+  const keyObject = createPublicKey({ key: jwk, format: 'jwk' })
+  const cryptoKey = await importJWK(jwk, alg)
+  const parts = cold.map((t) => {
+    const second = t.lastIndexOf('.')
+    return {
+      data: Buffer.from(t.slice(0, second)),
+      signature: Buffer.from(t.slice(second + 1), 'base64url'),
+    }
+  })
+  const nodeKey = alg === 'ES256' ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject
+  const minimal = minimalVerifier(keyObject, { issuer, audience })
+  const hotAuth = createAuthenticator({ bearer: { issuer, audience } })
+  // Cold: a cache smaller than the token cycle, so every call misses and pays the insert too.
+  const coldAuth = createAuthenticator({
+    bearer: { issuer, audience },
+    cache: { maxEntries: 1000 },
+  })
+  await hotAuth.authenticate(requestFor(hot))
+  await coldAuth.authenticate(requestFor(cold[0]))
+
+  const n = cold.length
+  results[alg] = {
+    cryptoVerify: await opsPerSecond((i) => {
+      const p = parts[i % n]
+      if (!verify('sha256', p.data, nodeKey, p.signature)) throw new Error('bad signature')
+    }),
+    minimalJwt: await opsPerSecond((i) => minimal(cold[i % n])),
+    joseJwtVerify: await opsPerSecond(
+      (i) => jwtVerify(cold[i % n], cryptoKey, { issuer, audience }),
+      { isAsync: true },
+    ),
+    oursHot: await opsPerSecond(() => hotAuth.authenticate(requestFor(hot)), { isAsync: true }),
+    oursCold: await opsPerSecond((i) => coldAuth.authenticate(requestFor(cold[i % n])), {
+      isAsync: true,
+    }),
+  }
+}
+process.stdout.write(JSON.stringify(results) + '\n')

@@ -1,0 +1,39 @@
+// Shared by every target server: the settings the orchestrator passes, and the one line
+// it waits for. Servers bind 127.0.0.1 only and exit when the orchestrator disconnects.
+export const env = {
+  variant: process.env.BENCH_VARIANT ?? 'bare',
+  issuer: required('BENCH_ISSUER'),
+  jwksUri: required('BENCH_JWKS_URI'),
+  audience: required('BENCH_AUDIENCE'),
+  /** Our verified-token cache size; the cold workload sets it below the token count. */
+  cacheEntries: process.env.BENCH_CACHE_ENTRIES
+    ? Number(process.env.BENCH_CACHE_ENTRIES)
+    : undefined,
+}
+
+export const BODY = 'ok'
+
+function required(name) {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set`)
+  return value
+}
+
+/** Our authenticator, configured like a user would (discovery from the issuer URL). */
+export async function ourAuthenticator() {
+  const { createAuthenticator } = await import('@m2m-auth/core')
+  return createAuthenticator({
+    bearer: { issuer: env.issuer, audience: env.audience },
+    ...(env.cacheEntries === undefined ? {} : { cache: { maxEntries: env.cacheEntries } }),
+  })
+}
+
+export function announce(port) {
+  process.stdout.write(`LISTENING ${port}\n`)
+  // The orchestrator closes our stdin when it is done with us.
+  process.stdin.on('end', () => process.exit(0)).resume()
+}
+
+export function unknownVariant() {
+  throw new Error(`unknown variant ${env.variant}`)
+}

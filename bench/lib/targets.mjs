@@ -1,0 +1,126 @@
+// The servers under test, each in its own child process pinned to one core.
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+/** kind: 'bare' (the framework alone), 'ours' (m2m-auth adapter), 'rival'. */
+export const TARGETS = [
+  { framework: 'express', variant: 'bare', kind: 'bare', label: 'Express (no auth)' },
+  { framework: 'express', variant: 'ours', kind: 'ours', label: 'Express + @m2m-auth/express' },
+  {
+    framework: 'express',
+    variant: 'express-oauth2-jwt-bearer',
+    kind: 'rival',
+    label: 'Express + express-oauth2-jwt-bearer',
+  },
+  {
+    framework: 'express',
+    variant: 'express-jwt',
+    kind: 'rival',
+    label: 'Express + express-jwt + jwks-rsa',
+  },
+  { framework: 'koa', variant: 'bare', kind: 'bare', label: 'Koa (no auth)' },
+  { framework: 'koa', variant: 'ours', kind: 'ours', label: 'Koa + @m2m-auth/koa' },
+  { framework: 'koa', variant: 'koa-jwt', kind: 'rival', label: 'Koa + koa-jwt + jwks-rsa' },
+  { framework: 'fastify', variant: 'bare', kind: 'bare', label: 'Fastify (no auth)' },
+  { framework: 'fastify', variant: 'ours', kind: 'ours', label: 'Fastify + @m2m-auth/fastify' },
+  {
+    framework: 'fastify',
+    variant: '@fastify/jwt',
+    kind: 'rival',
+    label: 'Fastify + @fastify/jwt + get-jwks',
+  },
+  // fastify-jwt-jwks (underneath) accepts RS256 and EdDSA keys only.
+  {
+    framework: 'fastify',
+    variant: 'fastify-auth0-verify',
+    kind: 'rival',
+    label: 'Fastify + fastify-auth0-verify',
+    algs: ['RS256'],
+  },
+]
+
+export const FRAMEWORKS = ['express', 'koa', 'fastify']
+
+export const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0
+
+/** Pins this process (the load generator) to core 0, if taskset exists. */
+export function pinSelf(cpu) {
+  if (canPin) spawnSync('taskset', ['-cp', String(cpu), String(process.pid)], { stdio: 'ignore' })
+}
+
+/** Starts one target; resolves once it listens. `env` carries issuer, alg and cache settings. */
+export function startTarget(target, env, cpu) {
+  const file = fileURLToPath(new URL(`../servers/${target.framework}.mjs`, import.meta.url))
+  const argv = [process.execPath, file]
+  const command = canPin ? ['taskset', '-c', String(cpu), ...argv] : argv
+  const child = spawn(command[0], command.slice(1), {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', BENCH_VARIANT: target.variant, ...env },
+  })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${target.label} did not start in 20 s`)),
+      20_000,
+    )
+    child.on('error', reject)
+    child.on('exit', (code) => reject(new Error(`${target.label} exited early (${code})`)))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^LISTENING (\d+)$/.exec(line)
+      if (!match) return
+      clearTimeout(timer)
+      child.removeAllListeners('exit')
+      resolve({
+        url: `http://127.0.0.1:${match[1]}/`,
+        pid: child.pid,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done())
+            child.stdin.end()
+          }),
+      })
+    })
+  })
+}
+
+/** Status of one GET with the given Authorization header (none when undefined). */
+export async function statusOf(url, authorization) {
+  const response = await fetch(url, {
+    headers: authorization === undefined ? {} : { authorization },
+    signal: AbortSignal.timeout(5_000),
+  })
+  await response.arrayBuffer()
+  return response.status
+}
+
+/**
+ * Refuses to time a target that does not authenticate: a valid token must get 200 and a
+ * tampered one 401 (the framework alone is only asked for the 200).
+ */
+export async function checkTarget(target, url, { valid, bad }) {
+  const expect = async (authorization, want, what) => {
+    const got = await statusOf(url, authorization)
+    if (got !== want) throw new Error(`${target.label}: ${what} answered ${got}, expected ${want}`)
+  }
+  for (const token of valid) await expect(`Bearer ${token}`, 200, 'a valid token')
+  if (target.kind === 'bare') return
+  for (const token of bad) await expect(`Bearer ${token}`, 401, 'a bad token')
+  await expect(undefined, 401, 'no token')
+}
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100
+
+/**
+ * CPU seconds a process has used (Linux /proc), or undefined elsewhere. Comparing it with
+ * wall time shows whether a server really had its core to itself under load.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+  } catch {
+    return undefined
+  }
+}

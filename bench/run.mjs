@@ -1,0 +1,196 @@
+// `pnpm bench`: every target against the same loopback issuer, in one run.
+//   --quick      one short round (a smoke test of the harness; figures are noisy)
+//   --wrk        use wrk instead of autocannon as the load generator (if installed)
+//   --no-write   print the report without writing docs/benchmarks.md
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { exportJWK } from 'jose'
+import { startIssuer, tamper } from './lib/issuer.mjs'
+import { autocannonLoad, wrkLoad } from './lib/load.mjs'
+import { canPin, checkTarget, cpuSeconds, pinSelf, startTarget, TARGETS } from './lib/targets.mjs'
+import { renderReport } from './lib/report.mjs'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+const settings = {
+  rounds: quick ? 1 : 3,
+  durationS: quick ? 1 : 3,
+  warmupS: 1,
+  coldTokens: quick ? 2_000 : 10_000,
+  inProcessMs: quick ? 200 : 500,
+  memoryTokens: quick ? 20_000 : 100_000,
+  generator: args.has('--wrk') ? 'wrk' : 'autocannon',
+}
+// Our cache is made smaller than the cold cycle so every cold request really verifies.
+const OURS_COLD_CACHE = 1_000
+const SERVER_CPU = 1
+const LOAD_CPU = 0
+
+const log = (line) => process.stderr.write(`${line}\n`)
+
+async function main() {
+  const started = Date.now()
+  pinSelf(LOAD_CPU)
+  const issuer = await startIssuer()
+  log(`issuer ${issuer.issuer}; minting tokens`)
+  const tokens = {}
+  for (const alg of ['RS256', 'ES256']) {
+    tokens[alg] = {
+      hot: await issuer.mint(alg),
+      cold: await issuer.mintMany(alg, settings.coldTokens),
+    }
+  }
+  const workloads = [
+    { name: 'hot', alg: 'RS256', tokens: [tokens.RS256.hot] },
+    { name: 'cold', alg: 'RS256', tokens: tokens.RS256.cold },
+    { name: 'cold', alg: 'ES256', tokens: tokens.ES256.cold },
+  ]
+  const load = settings.generator === 'wrk' ? wrkLoad : autocannonLoad
+  const throughput = []
+  try {
+    for (const workload of workloads)
+      throughput.push(...(await runWorkload(workload, issuer, load)))
+    const dir = await mkdtemp(join(tmpdir(), 'm2m-bench-'))
+    const inputFile = join(dir, 'input.json')
+    await writeFile(inputFile, JSON.stringify(await childInput(issuer, tokens)))
+    log('in-process ops/s')
+    const inProcess = await runChild(['inprocess.mjs', inputFile])
+    log(`memory: ${settings.memoryTokens} distinct tokens`)
+    const memory = await runChild(['--expose-gc', 'memory.mjs', inputFile])
+    await rm(dir, { recursive: true, force: true })
+    const report = renderReport({
+      settings,
+      throughput,
+      inProcess,
+      memory,
+      oursColdCache: OURS_COLD_CACHE,
+      pinned: canPin,
+      elapsedS: (Date.now() - started) / 1000,
+      command: `pnpm bench${[...args].map((a) => ` ${a}`).join('')}`,
+    })
+    process.stdout.write(report)
+    if (!args.has('--no-write')) {
+      const out = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+      await writeFile(out, report)
+      log(`wrote ${out}`)
+    }
+  } finally {
+    await issuer.close()
+  }
+}
+
+/** One workload: start every target, check it, warm it up, then alternate rounds. */
+async function runWorkload(workload, issuer, load) {
+  const { name, alg, tokens } = workload
+  log(`workload ${name} ${alg}: ${tokens.length} token(s)`)
+  const servers = []
+  try {
+    for (const target of TARGETS.filter((t) => t.algs === undefined || t.algs.includes(alg))) {
+      const env = {
+        BENCH_ISSUER: issuer.issuer,
+        BENCH_JWKS_URI: issuer.jwksUri,
+        BENCH_AUDIENCE: issuer.audience,
+        BENCH_ALG: alg,
+        ...(name === 'cold' && target.kind === 'ours'
+          ? { BENCH_CACHE_ENTRIES: String(OURS_COLD_CACHE) }
+          : {}),
+      }
+      const server = await startTarget(target, env, SERVER_CPU)
+      servers.push({ target, ...server, rps: [], cpu: [], bad: 0 })
+      await checkTarget(target, server.url, {
+        valid: [tokens[0], tokens[tokens.length - 1]],
+        bad: [tamper(tokens[0]), await issuer.mint(alg, { lifetimeS: -60 })],
+      })
+      await load({ url: server.url, tokens, durationS: settings.warmupS, cpu: LOAD_CPU })
+    }
+    for (let round = 0; round < settings.rounds; round++) {
+      // Alternate the order so no target always runs first (or last) in a round.
+      const order = round % 2 === 0 ? servers : [...servers].reverse()
+      for (const server of order) {
+        const cpuBefore = cpuSeconds(server.pid)
+        const result = await load({
+          url: server.url,
+          tokens,
+          durationS: settings.durationS,
+          cpu: LOAD_CPU,
+        })
+        const cpuAfter = cpuSeconds(server.pid)
+        server.rps.push(result.rps)
+        if (cpuBefore !== undefined && cpuAfter !== undefined)
+          server.cpu.push((cpuAfter - cpuBefore) / settings.durationS)
+        server.bad += result.bad
+        if (result.bad > 0) {
+          throw new Error(
+            `${server.target.label}: ${result.bad} non-2xx answers or errors under load`,
+          )
+        }
+        log(
+          `  round ${round + 1} ${server.target.label}: ${Math.round(result.rps)} req/s, server CPU ${Math.round((server.cpu.at(-1) ?? NaN) * 100)}%`,
+        )
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  return servers.map((s) => ({
+    workload: name,
+    alg,
+    target: s.target,
+    rps: median(s.rps),
+    rounds: s.rps,
+    cpu: s.cpu.length === 0 ? undefined : median(s.cpu),
+  }))
+}
+
+async function childInput(issuer, tokens) {
+  const algs = {}
+  for (const alg of ['RS256', 'ES256']) {
+    algs[alg] = { jwk: issuer.keys[alg].jwk, hot: tokens[alg].hot, cold: tokens[alg].cold }
+  }
+  return {
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    durationMs: settings.inProcessMs,
+    memoryTokens: settings.memoryTokens,
+    algs,
+    memory: {
+      kid: issuer.keys.ES256.kid,
+      privateJwk: await exportJWK(issuer.keys.ES256.privateKey),
+    },
+  }
+}
+
+/** Runs a node script pinned next to the servers; resolves to the JSON it prints. */
+function runChild(nodeArgs) {
+  const here = fileURLToPath(new URL('.', import.meta.url))
+  const argv = [process.execPath, ...nodeArgs]
+  const command = canPin ? ['taskset', '-c', String(SERVER_CPU), ...argv] : argv
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), {
+      cwd: here,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
+    let out = ''
+    child.stdout.on('data', (chunk) => (out += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out))
+        : reject(new Error(`${nodeArgs.join(' ')} exited ${code}`)),
+    )
+  })
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+main().catch((error) => {
+  log(`bench failed: ${error.stack ?? error}`)
+  process.exit(1)
+})
