@@ -43,6 +43,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const challengeConfig: ChallengeConfig = Object.freeze({ realm: realm(options.realm) })
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
+  const isKnownToken = bearer.isCached
 
   const dispatch = async (credentials: Credentials): Promise<Principal> => {
     switch (credentials.scheme) {
@@ -63,7 +64,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   ): Promise<Principal | undefined> {
     rememberChallengeConfig(request, challengeConfig)
     try {
-      const credentials = readCredentials(request)
+      const credentials = readCredentials(request, isKnownToken)
       if (credentials === undefined) {
         if (optional) return undefined
         throw missingCredentials(request, challengeConfig)

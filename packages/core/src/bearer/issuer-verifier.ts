@@ -5,11 +5,12 @@ import {
   keyFitsAlgorithm,
   verifyHmac,
   verifySignature,
+  type AsymmetricAlgorithm,
   type JwsAlgorithm,
 } from './algorithms.js'
 import { checkClaims, checkType, toPrincipal } from './claims.js'
 import { createMetadataSource } from './discovery.js'
-import { RemoteJwks } from './jwks.js'
+import { RemoteJwks, type SelectedKey } from './jwks.js'
 import { invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
 
@@ -22,7 +23,8 @@ export interface Verified {
 
 export interface IssuerVerifier {
   readonly config: IssuerConfig
-  verify(jwt: DecodedJwt): Promise<Verified>
+  /** Synchronous once the signing key is known, so a fresh token costs no extra ticks. */
+  verify(jwt: DecodedJwt): Verified | Promise<Verified>
   /** Whether a cached result signed with this kid is still backed by the issuer's JWKS. */
   hasKid(kid: string): boolean
 }
@@ -39,32 +41,36 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   }
   const jwks = new RemoteJwks(config, jwksUri)
 
-  const checkSignature = async (jwt: DecodedJwt, alg: JwsAlgorithm): Promise<string> => {
-    if (isHmac(alg)) {
-      if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
-      return ''
-    }
-    const { key, kid } = await jwks.getKey(jwt.header)
-    if (!keyFitsAlgorithm(alg, key)) {
+  const withKey = (jwt: DecodedJwt, alg: AsymmetricAlgorithm, selected: SelectedKey): Verified => {
+    if (!keyFitsAlgorithm(alg, selected.key)) {
       throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm does not match its key')
     }
-    if (!verifySignature(alg, jwt.signingInput, jwt.signature, key)) throw badSignature()
-    return kid
+    if (!verifySignature(alg, jwt.signingInput, jwt.signature, selected.key)) throw badSignature()
+    return verified(jwt, selected.kid)
+  }
+
+  const verified = (jwt: DecodedJwt, kid: string): Verified => {
+    const exp = checkClaims(jwt.payload, config, Date.now() / 1000)
+    return { principal: toPrincipal(jwt.payload, config, exp), expiresAt: exp * 1000, kid }
   }
 
   return {
     config,
     hasKid: (kid) => kid === '' || jwks.hasKid(kid),
-    async verify(jwt) {
+    verify(jwt) {
       const alg = jwt.header.alg as JwsAlgorithm
       // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
       if (!config.algorithms.has(alg)) {
         throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
       }
       checkType(jwt.header, config)
-      const kid = await checkSignature(jwt, alg)
-      const exp = checkClaims(jwt.payload, config, Date.now() / 1000)
-      return { principal: toPrincipal(jwt.payload, config, exp), expiresAt: exp * 1000, kid }
+      if (isHmac(alg)) {
+        if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
+        return verified(jwt, '')
+      }
+      const known = jwks.knownKey(jwt.header)
+      if (known !== undefined) return withKey(jwt, alg, known)
+      return jwks.getKey(jwt.header).then((selected) => withKey(jwt, alg, selected))
     },
   }
 }

@@ -10,6 +10,11 @@ interface KeySet {
   readonly select: ReturnType<typeof createLocalJWKSet>
   /** The `kid`s present, so cached verifications die with their key. */
   readonly kids: ReadonlySet<string>
+  /**
+   * jose's earlier answers for this set, by header `alg` then `kid` (undefined when absent):
+   * selection depends on nothing else, so a repeat needs no async import. Dies with the set.
+   */
+  readonly selected: Map<string, Map<string | undefined, KeyObject>>
 }
 
 export interface SelectedKey {
@@ -41,6 +46,12 @@ export class RemoteJwks {
     return this.#set.current?.kids.has(kid) ?? true
   }
 
+  /** The key jose already selected for this header from the current set, if any. */
+  knownKey(header: JwsHeader): SelectedKey | undefined {
+    const key = this.#set.peek()?.selected.get(header.alg)?.get(header.kid)
+    return key === undefined ? undefined : { key, kid: header.kid ?? '' }
+  }
+
   async getKey(header: JwsHeader): Promise<SelectedKey> {
     const set = await this.#set.get()
     const kid = header.kid ?? ''
@@ -66,6 +77,10 @@ export class RemoteJwks {
       key = KeyObject.from(cryptoKey)
       this.#keyObjects.set(cryptoKey, key)
     }
+    let byKid = set.selected.get(header.alg)
+    if (byKid === undefined) set.selected.set(header.alg, (byKid = new Map()))
+    // Bounded by the set: only kids jose matched to one of its keys are remembered.
+    byKid.set(header.kid, key)
     return key
   }
 }
@@ -89,6 +104,7 @@ function toKeySet(jwks: JSONWebKeySet): KeySet {
   return {
     select: createLocalJWKSet(jwks),
     kids: new Set(jwks.keys.map((k) => k.kid ?? '')),
+    selected: new Map(),
   }
 }
 

@@ -1,7 +1,7 @@
 import { TtlCache } from '../cache/ttl-cache.js'
 import { isAuthError, type AuthError } from '../errors.js'
 import type { Principal } from '../principal.js'
-import { createIssuerVerifier, type IssuerVerifier } from './issuer-verifier.js'
+import { createIssuerVerifier, type IssuerVerifier, type Verified } from './issuer-verifier.js'
 import { decodeJwt, invalidToken } from './jws.js'
 import type { IssuerConfig } from './options.js'
 
@@ -13,6 +13,8 @@ export interface VerifiedTokenCacheOptions {
 }
 
 interface CacheEntry {
+  /** The whole token: an entry is served only to this exact string. */
+  readonly token: string
   readonly principal: Principal
   readonly issuer: IssuerVerifier
   readonly kid: string
@@ -20,6 +22,8 @@ interface CacheEntry {
 
 export interface BearerVerifier {
   verify(token: string): Promise<Principal>
+  /** Whether this exact token is cached as verified (it may still have expired since). */
+  isCached(token: string): boolean
   readonly issuers: ReadonlyMap<string, IssuerVerifier>
 }
 
@@ -39,34 +43,43 @@ export function createBearerVerifier(
     maxBytes: options.cache === false ? 0 : (options.cache.maxBytes ?? 32 * 1024 * 1024),
   })
 
-  const verifyCold = async (token: string): Promise<Principal> => {
-    const jwt = decodeJwt(token)
-    const iss = jwt.payload.iss
-    const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
-    if (issuer === undefined)
-      throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
-    const verified = await issuer.verify(jwt)
+  const remember = (token: string, issuer: IssuerVerifier, verified: Verified): Principal => {
     // Size: the key plus roughly the decoded claims, which are about as long again.
     cache.set(
-      token,
-      { principal: verified.principal, issuer, kid: verified.kid },
+      cacheKey(token),
+      { token, principal: verified.principal, issuer, kid: verified.kid },
       verified.expiresAt,
       token.length * 3,
     )
     return verified.principal
   }
 
+  // Not async: with the key already known the whole check is synchronous.
+  const verifyCold = (token: string): Principal | Promise<Principal> => {
+    const jwt = decodeJwt(token)
+    const iss = jwt.payload.iss
+    const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
+    if (issuer === undefined)
+      throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
+    const verified = issuer.verify(jwt)
+    return verified instanceof Promise
+      ? verified.then((v) => remember(token, issuer, v))
+      : remember(token, issuer, verified)
+  }
+
   return {
     issuers,
+    isCached: (token) => cache.peek(cacheKey(token))?.token === token,
     async verify(token) {
       // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.
       if (token.length > options.maxTokenLength) {
         throw invalidToken('ERR_TOKEN_TOO_LARGE', 'the token is too large')
       }
-      const hit = cache.get(token, Date.now())
-      if (hit !== undefined) {
+      const key = cacheKey(token)
+      const hit = cache.get(key, Date.now())
+      if (hit !== undefined && hit.token === token) {
         if (hit.issuer.hasKid(hit.kid)) return hit.principal
-        cache.delete(token)
+        cache.delete(key)
       }
       try {
         return await verifyCold(token)
@@ -76,6 +89,18 @@ export function createBearerVerifier(
     },
   }
 }
+
+/**
+ * The cache is looked up by the token's last 43 characters, part of its signature (256 bits
+ * of base64url): hashing them costs a fraction of hashing a whole JWT on every request. The
+ * entry keeps the whole token and is served only when it equals the presented one, so a
+ * different token, even one reusing a cached token's signature, never gets its principal.
+ */
+function cacheKey(token: string): string {
+  return token.length <= KEY_LENGTH ? token : token.slice(-KEY_LENGTH)
+}
+
+const KEY_LENGTH = 43
 
 /** Last line of defence: whatever went wrong verifying a token, the caller gets a 401. */
 function toAuthError(error: unknown): AuthError {

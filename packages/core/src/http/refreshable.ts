@@ -41,12 +41,18 @@ export class Refreshable<T> {
     return Math.max(0, this.#failure.at + this.#options.failureBackoffMs - this.#now())
   }
 
-  async get(): Promise<T> {
+  /** The value held now, without waiting; an old one starts a background refresh. */
+  peek(): T | undefined {
     const value = this.#value
-    if (value !== undefined) {
-      if (this.#now() - this.#loadedAt >= this.#options.maxAgeMs) this.refresh().catch(ignore)
-      return value
+    if (value !== undefined && this.#now() - this.#loadedAt >= this.#options.maxAgeMs) {
+      this.refresh().catch(ignore)
     }
+    return value
+  }
+
+  async get(): Promise<T> {
+    const value = this.peek()
+    if (value !== undefined) return value
     const failure = this.#failure
     if (failure && this.#now() - failure.at < this.#options.failureBackoffMs) throw failure.error
     return this.refresh()
