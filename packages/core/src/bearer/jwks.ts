@@ -78,7 +78,8 @@ export class RemoteJwks {
       this.#keyObjects.set(cryptoKey, key)
     }
     let byKid = set.selected.get(header.alg)
-    if (byKid === undefined) set.selected.set(header.alg, (byKid = new Map()))
+    if (byKid === undefined)
+      set.selected.set(header.alg, (byKid = new Map<string | undefined, KeyObject>()))
     // Bounded by the set: only kids jose matched to one of its keys are remembered.
     byKid.set(header.kid, key)
     return key

@@ -23,7 +23,9 @@ interface CacheEntry {
 export interface BearerVerifier {
   verify(token: string): Promise<Principal>
   /** Whether this exact token is cached as verified (it may still have expired since). */
-  isCached(token: string): boolean
+  isCached(this: void, token: string): boolean
+  /** How full the verified-token cache is. */
+  readonly cache: { readonly size: number; readonly bytes: number }
   readonly issuers: ReadonlyMap<string, IssuerVerifier>
 }
 
@@ -69,6 +71,7 @@ export function createBearerVerifier(
 
   return {
     issuers,
+    cache,
     isCached: (token) => cache.peek(cacheKey(token))?.token === token,
     async verify(token) {
       // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.

@@ -1,0 +1,176 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createAuthenticator, isAuthError, type AuthError } from '../src/index.js'
+import { createBearerVerifier } from '../src/bearer/verifier.js'
+import { normalizeIssuer } from '../src/bearer/options.js'
+import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../test/support/issuer.js'
+
+const nowS = (): number => Math.floor(Date.now() / 1000)
+
+let issuer: TestIssuer
+
+beforeAll(async () => {
+  issuer = await startIssuer()
+})
+
+afterAll(async () => {
+  await issuer.close()
+})
+
+afterEach(() => {
+  issuer.proxy.mode = 'up'
+  vi.useRealTimers()
+})
+
+const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  iss: issuer.issuer,
+  aud: DEFAULT_RESOURCE,
+  sub: 'task-service',
+  client_id: 'task-service',
+  scope: 'event.view',
+  iat: nowS(),
+  exp: nowS() + 300,
+  ...extra,
+})
+
+function authenticatorFor(extra: Record<string, unknown> = {}) {
+  return createAuthenticator({
+    bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE, clockTolerance: 0, ...extra },
+  })
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  if (!isAuthError(error)) throw new Error(`expected an AuthError, got ${String(error)}`)
+  return error
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+describe('verified-token cache', () => {
+  it('serves a repeat token from the cache: same principal, no issuer contact', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.token('task-service', { scope: 'event.view' })
+    const first = await auth.authenticate(bearer(token))
+    issuer.proxy.mode = 'down'
+    const second = await auth.authenticate(bearer(token))
+    expect(second).toBe(first)
+  })
+
+  it('checks exp on every hit: a cached token is refused once it expires', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims({ exp: nowS() + 60 }))
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({
+      subject: 'task-service',
+    })
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 61_000)
+    const error = await rejection(auth.authenticate(bearer(token)))
+    expect(error.status).toBe(401)
+    expect(error.code).toBe('ERR_TOKEN_EXPIRED')
+  })
+
+  it('never gives a cached principal to a different token that reuses its signature', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims())
+    await auth.authenticate(bearer(token))
+    const [header, , signature] = token.split('.')
+    const payload = Buffer.from(JSON.stringify(claims({ scope: 'event.view event.create' })))
+    const forged = `${header}.${payload.toString('base64url')}.${signature}`
+    const error = await rejection(auth.authenticate(bearer(forged)))
+    expect(error.code).toBe('ERR_TOKEN_SIGNATURE')
+    // Same last characters, another signature: still its own verification.
+    const mangled = `${token.slice(0, token.lastIndexOf('.') + 3)}${token[token.lastIndexOf('.') + 3] === 'A' ? 'B' : 'A'}${token.slice(token.lastIndexOf('.') + 4)}`
+    expect((await rejection(auth.authenticate(bearer(mangled)))).code).toBe('ERR_TOKEN_SIGNATURE')
+  })
+
+  it('drops a cached token once its signing key leaves the JWKS', async () => {
+    const auth = authenticatorFor({ jwksCooldownMs: 0 })
+    const old = await issuer.sign(claims())
+    await auth.authenticate(bearer(old))
+    await issuer.rotateKeys({ dropOld: true })
+    // A token with the new kid makes the verifier refetch the JWKS, which no longer has the old key.
+    await auth.authenticate(bearer(await issuer.sign(claims())))
+    const error = await rejection(auth.authenticate(bearer(old)))
+    expect(error.status).toBe(401)
+    expect(error.code).toBe('ERR_TOKEN_KEY_UNKNOWN')
+  })
+
+  it('does not let a transient issuer failure stick', async () => {
+    const auth = authenticatorFor({ failureBackoffMs: 50 })
+    const token = await issuer.sign(claims())
+    issuer.proxy.mode = 'down'
+    const error = await rejection(auth.authenticate(bearer(token)))
+    expect(error.status).toBe(503)
+    issuer.proxy.mode = 'up'
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({ scheme: 'bearer' })
+  })
+
+  it('does not cache a refused token: it is verified, and refused, every time', async () => {
+    const verifier = createBearerVerifier(
+      [normalizeIssuer({ issuer: issuer.issuer, audience: 'https://not-this-api.test' }, 'bearer')],
+      { maxTokenLength: 8192, cache: {} },
+    )
+    const token = await issuer.sign(claims())
+    for (let i = 0; i < 2; i++) {
+      const error = await rejection(verifier.verify(token))
+      expect(error.code).toBe('ERR_TOKEN_AUDIENCE')
+    }
+    expect(verifier.cache.size).toBe(0)
+  })
+
+  it('stays within its entry and byte bounds however many distinct tokens arrive', async () => {
+    const config = normalizeIssuer({ issuer: issuer.issuer, audience: DEFAULT_RESOURCE }, 'bearer')
+    const byEntries = createBearerVerifier([config], {
+      maxTokenLength: 8192,
+      cache: { maxEntries: 20 },
+    })
+    const tokens = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => issuer.sign(claims({ jti: `t-${i}` }))),
+    )
+    for (const token of tokens) await byEntries.verify(token)
+    expect(byEntries.cache.size).toBe(20)
+    expect(byEntries.isCached(tokens.at(-1)!)).toBe(true)
+    expect(byEntries.isCached(tokens[0]!)).toBe(false)
+
+    const entryBytes = tokens[0]!.length * 3
+    const byBytes = createBearerVerifier([config], {
+      maxTokenLength: 8192,
+      cache: { maxBytes: entryBytes * 10 + 5 },
+    })
+    for (const token of tokens) await byBytes.verify(token)
+    expect(byBytes.cache.size).toBeLessThanOrEqual(10)
+    expect(byBytes.cache.bytes).toBeLessThanOrEqual(entryBytes * 10 + 5)
+  })
+
+  it('still applies the whole request grammar to a cached token', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims())
+    await auth.authenticate(bearer(token))
+    const twice = await rejection(
+      auth.authenticate({ authorization: [`Bearer ${token}`, `Bearer ${token}`] }),
+    )
+    expect([twice.status, twice.code]).toEqual([400, 'ERR_REQUEST_MALFORMED'])
+    const inQuery = await rejection(
+      auth.authenticate({ ...bearer(token), url: '/events?access_token=x' }),
+    )
+    expect([inQuery.status, inQuery.code]).toEqual([400, 'ERR_REQUEST_MALFORMED'])
+    const padded = await auth.authenticate({ authorization: `bearer   ${token}  ` })
+    expect(padded.subject).toBe('task-service')
+  })
+
+  it('can be turned off: every request is verified again', async () => {
+    const auth = createAuthenticator({
+      bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE },
+      cache: false,
+    })
+    const token = await issuer.sign(claims())
+    const first = await auth.authenticate(bearer(token))
+    const second = await auth.authenticate(bearer(token))
+    expect(second).not.toBe(first)
+    expect(second).toEqual(first)
+  })
+})
