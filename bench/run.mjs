@@ -4,7 +4,7 @@
 //   --no-write   print the report without writing docs/benchmarks.md
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { exportJWK } from 'jose'
@@ -33,6 +33,7 @@ const log = (line) => process.stderr.write(`${line}\n`)
 
 async function main() {
   const started = Date.now()
+  const loadBefore = loadavg()[0]
   pinSelf(LOAD_CPU)
   const issuer = await startIssuer()
   log(`issuer ${issuer.issuer}; minting tokens`)
@@ -69,6 +70,7 @@ async function main() {
       oursColdCache: OURS_COLD_CACHE,
       pinned: canPin,
       elapsedS: (Date.now() - started) / 1000,
+      loadBefore,
       command: `pnpm bench${[...args].map((a) => ` ${a}`).join('')}`,
     })
     process.stdout.write(report)
@@ -99,7 +101,7 @@ async function runWorkload(workload, issuer, load) {
           : {}),
       }
       const server = await startTarget(target, env, SERVER_CPU)
-      servers.push({ target, ...server, rps: [], cpu: [], bad: 0 })
+      servers.push({ target, ...server, rps: [], cpu: [], cpuUs: [], bad: 0 })
       await checkTarget(target, server.url, {
         valid: [tokens[0], tokens[tokens.length - 1]],
         bad: [tamper(tokens[0]), await issuer.mint(alg, { lifetimeS: -60 })],
@@ -119,8 +121,10 @@ async function runWorkload(workload, issuer, load) {
         })
         const cpuAfter = cpuSeconds(server.pid)
         server.rps.push(result.rps)
-        if (cpuBefore !== undefined && cpuAfter !== undefined)
+        if (cpuBefore !== undefined && cpuAfter !== undefined) {
           server.cpu.push((cpuAfter - cpuBefore) / settings.durationS)
+          server.cpuUs.push(((cpuAfter - cpuBefore) * 1e6) / (result.rps * settings.durationS))
+        }
         server.bad += result.bad
         if (result.bad > 0) {
           throw new Error(
@@ -142,6 +146,7 @@ async function runWorkload(workload, issuer, load) {
     rps: median(s.rps),
     rounds: s.rps,
     cpu: s.cpu.length === 0 ? undefined : median(s.cpu),
+    cpuUs: s.cpuUs.length === 0 ? undefined : median(s.cpuUs),
   }))
 }
 
