@@ -86,20 +86,24 @@ function fail(error: AuthError, reply: FastifyReply, handleErrors: boolean): Fas
   return reply.code(error.status).headers(error.headers).send(error.toJSON())
 }
 
-// Registration is synchronous work; fastify-plugin accepts a callback-style plugin too.
+// Registration is synchronous; errors go to `done` so `register()` rejects with them.
 const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
-  const { authenticator, optional = false, handleErrors = true } = options
-  const hook = authenticate(authenticator, { optional, handleErrors })
-  if (app.hasDecorator('authenticate')) {
-    throw new Error(
-      '@m2m-auth/fastify is already registered in this context or a parent; use sibling contexts for different authenticators',
-    )
+  try {
+    const { authenticator, optional = false, handleErrors = true } = options
+    const hook = authenticate(authenticator, { optional, handleErrors })
+    if (app.hasDecorator('authenticate')) {
+      throw new Error(
+        '@m2m-auth/fastify is already registered in this context or a parent; use sibling contexts for different authenticators',
+      )
+    }
+    if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null)
+    app.decorate('authenticate', hook)
+    app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
+    app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
+    done()
+  } catch (error) {
+    done(error as Error)
   }
-  if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null)
-  app.decorate('authenticate', hook)
-  app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
-  app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
-  done()
 }
 
 /** `await app.register(m2mAuth, { authenticator })` */
