@@ -1,25 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
-import {
-  createAuthenticator,
-  isAuthError,
-  type AuthError,
-  type Authenticator,
-} from '@m2m-auth/core'
+import { createAuthenticator, type Authenticator } from '@m2m-auth/core'
+import { rejection } from './support/assert.js'
 import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from './support/issuer.js'
 import { createTestKey } from './support/keys.js'
 
 const bearer = (token: string): { authorization: string } => ({ authorization: `Bearer ${token}` })
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isAuthError(error)) throw new Error(`expected an AuthError, got ${String(error)}`)
-  return error
-}
 
 describe('resilience against the real issuer', () => {
   let issuer: TestIssuer

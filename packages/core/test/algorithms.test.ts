@@ -7,7 +7,8 @@ import {
 } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportJWK, SignJWT } from 'jose'
-import { createAuthenticator, isAuthError, type AuthError } from '@m2m-auth/core'
+import { createAuthenticator } from '@m2m-auth/core'
+import { rejection } from '../../../test/support/assert.js'
 import { createTestKey, type TestKey } from '../../../test/support/keys.js'
 import { startJwksServer, type JwksServer } from '../../../test/support/jwks-server.js'
 
@@ -71,15 +72,6 @@ const claimsNow = (): object => ({
   aud: AUDIENCE,
   exp: Math.floor(Date.now() / 1000) + 300,
 })
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isAuthError(error)) throw new Error(`expected an AuthError, got ${String(error)}`)
-  return error
-}
 
 describe('JWS algorithms', () => {
   it.each(ALGORITHMS)('verifies %s with node:crypto against the JWKS key', async (alg) => {

@@ -1,20 +1,12 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { createAuthenticator, type Authenticator, type Principal } from '@m2m-auth/core'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { Authenticator, Principal } from '@m2m-auth/core'
 import { authenticate, requireScope } from '@m2m-auth/express'
-import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../test/support/issuer.js'
+import { useIssuer } from '../../../test/support/fixture.js'
 import { send } from '../../../test/support/apps.js'
 
-let issuer: TestIssuer
-let authenticator: Authenticator
-beforeAll(async () => {
-  issuer = await startIssuer()
-  authenticator = createAuthenticator({
-    bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE },
-  })
-})
-afterAll(() => issuer.close())
+const fixture = useIssuer()
 
 async function serve(app: express.Express): Promise<{ url: string; close: () => void }> {
   const server = app.listen(0, '127.0.0.1')
@@ -30,7 +22,7 @@ describe('@m2m-auth/express', () => {
     const app = express()
     app.get(
       '/events',
-      authenticate(authenticator, { handleErrors: false }),
+      authenticate(fixture.authenticator, { handleErrors: false }),
       requireScope('event.create'),
       (_req, res) => {
         res.send('ok')
@@ -42,7 +34,7 @@ describe('@m2m-auth/express', () => {
       expect(missing.status).toBe(401)
       expect(missing.headers['www-authenticate']).toBe('Bearer realm="api"')
 
-      const viewer = await issuer.token('viewer', { scope: 'event.view' })
+      const viewer = await fixture.issuer.token('viewer', { scope: 'event.view' })
       const forbidden = await send(`${url}/events`, {
         headers: { authorization: `Bearer ${viewer}` },
       })
@@ -56,9 +48,13 @@ describe('@m2m-auth/express', () => {
   it('lets an application error handler see the AuthError with its code', async () => {
     const app = express()
     const seen: string[] = []
-    app.get('/events', authenticate(authenticator, { handleErrors: false }), (_req, res) => {
-      res.send('ok')
-    })
+    app.get(
+      '/events',
+      authenticate(fixture.authenticator, { handleErrors: false }),
+      (_req, res) => {
+        res.send('ok')
+      },
+    )
     app.use(
       (
         err: { code: string; status: number },

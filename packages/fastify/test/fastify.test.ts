@@ -1,23 +1,15 @@
 import Fastify, { type FastifyRequest } from 'fastify'
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { createAuthenticator, type Authenticator, type Principal } from '@m2m-auth/core'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { Authenticator, Principal } from '@m2m-auth/core'
 import { m2mAuth } from '@m2m-auth/fastify'
-import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../test/support/issuer.js'
+import { useIssuer } from '../../../test/support/fixture.js'
 
-let issuer: TestIssuer
-let authenticator: Authenticator
-beforeAll(async () => {
-  issuer = await startIssuer()
-  authenticator = createAuthenticator({
-    bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE },
-  })
-})
-afterAll(() => issuer.close())
+const fixture = useIssuer()
 
 describe('@m2m-auth/fastify', () => {
   it('works with app.inject and as a preHandler hook', async () => {
     const app = Fastify()
-    await app.register(m2mAuth, { authenticator })
+    await app.register(m2mAuth, { authenticator: fixture.authenticator })
     app.get(
       '/events',
       { preHandler: [app.authenticate, app.requireScope('event.view')] },
@@ -25,7 +17,7 @@ describe('@m2m-auth/fastify', () => {
         subject: request.auth?.subject,
       }),
     )
-    const token = await issuer.token('viewer', { scope: 'event.view' })
+    const token = await fixture.issuer.token('viewer', { scope: 'event.view' })
     const ok = await app.inject({ url: '/events', headers: { authorization: `Bearer ${token}` } })
     expect(ok.statusCode).toBe(200)
     expect(ok.json()).toEqual({ subject: 'viewer' })
@@ -40,7 +32,7 @@ describe('@m2m-auth/fastify', () => {
     let inside = false
     let outside = true
     await app.register(async (child) => {
-      await child.register(m2mAuth, { authenticator })
+      await child.register(m2mAuth, { authenticator: fixture.authenticator })
       inside = child.hasDecorator('authenticate')
     })
     await app.register(async (sibling) => {
@@ -56,8 +48,10 @@ describe('@m2m-auth/fastify', () => {
 
   it('refuses to be registered twice in one context', async () => {
     const app = Fastify()
-    await app.register(m2mAuth, { authenticator })
-    await expect(app.register(m2mAuth, { authenticator })).rejects.toThrow(/already registered/)
+    await app.register(m2mAuth, { authenticator: fixture.authenticator })
+    await expect(app.register(m2mAuth, { authenticator: fixture.authenticator })).rejects.toThrow(
+      /already registered/,
+    )
     await app.close()
   })
 
@@ -71,7 +65,7 @@ describe('@m2m-auth/fastify', () => {
 
   it("hands errors to Fastify's error handler with handleErrors: false", async () => {
     const app = Fastify()
-    await app.register(m2mAuth, { authenticator, handleErrors: false })
+    await app.register(m2mAuth, { authenticator: fixture.authenticator, handleErrors: false })
     app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
       void reply.code(error.statusCode ?? 500).send({ handledCode: error.code })
     })

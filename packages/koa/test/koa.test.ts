@@ -1,21 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import Koa from 'koa'
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { createAuthenticator, type Authenticator, type Principal } from '@m2m-auth/core'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { Principal } from '@m2m-auth/core'
 import { authenticate, requireScope } from '@m2m-auth/koa'
-import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../test/support/issuer.js'
+import { useIssuer } from '../../../test/support/fixture.js'
 import { send } from '../../../test/support/apps.js'
 
-let issuer: TestIssuer
-let authenticator: Authenticator
-beforeAll(async () => {
-  issuer = await startIssuer()
-  authenticator = createAuthenticator({
-    bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE },
-  })
-})
-afterAll(() => issuer.close())
+const fixture = useIssuer()
 
 async function serve(app: Koa): Promise<{ url: string; server: Server }> {
   const server = app.listen(0, '127.0.0.1')
@@ -36,14 +28,14 @@ describe('@m2m-auth/koa', () => {
         ctx.body = e.toJSON()
       }
     })
-    app.use(authenticate(authenticator))
+    app.use(authenticate(fixture.authenticator))
     app.use(requireScope('event.create'))
     app.use((ctx) => {
       ctx.body = { subject: ctx.state.auth?.subject }
     })
     const { url, server } = await serve(app)
     try {
-      const viewer = await issuer.token('viewer', { scope: 'event.view' })
+      const viewer = await fixture.issuer.token('viewer', { scope: 'event.view' })
       const res = await send(url, { headers: { authorization: `Bearer ${viewer}` } })
       expect(res.status).toBe(403)
       expect(res.json).toEqual({
@@ -52,7 +44,7 @@ describe('@m2m-auth/koa', () => {
       })
       expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"')
 
-      const valid = await issuer.token('task-service', { scope: 'event.create' })
+      const valid = await fixture.issuer.token('task-service', { scope: 'event.create' })
       const ok = await send(url, { headers: { authorization: `Bearer ${valid}` } })
       expect(ok.json).toEqual({ subject: 'task-service' })
     } finally {
@@ -65,7 +57,7 @@ describe('@m2m-auth/koa', () => {
     const emitted: unknown[] = []
     app.on('error', (err) => emitted.push(err))
     app.silent = true
-    app.use(authenticate(authenticator))
+    app.use(authenticate(fixture.authenticator))
     const { url, server } = await serve(app)
     try {
       const res = await send(url)
