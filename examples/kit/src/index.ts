@@ -101,15 +101,16 @@ function koaApp({ authenticator, routes }: ServeOptions): Parameters<typeof list
       await next()
       return
     }
-    await auth(ctx, () =>
-      entry.scope(ctx, async () => {
-        const body = ctx.method === 'POST' ? await readJson(ctx.req) : undefined
-        const query = new URLSearchParams(ctx.querystring)
-        const out = await entry.route.handle({ principal: ctx.state.auth!, query, body })
-        ctx.status = out.status ?? 200
-        ctx.body = out.body
-      }),
-    )
+    const handle = async (): Promise<void> => {
+      const body = ctx.method === 'POST' ? await readJson(ctx.req) : undefined
+      const query = new URLSearchParams(ctx.querystring)
+      const out = await entry.route.handle({ principal: ctx.state.auth!, query, body })
+      ctx.status = out.status ?? 200
+      ctx.body = out.body
+    }
+    await auth(ctx, async () => {
+      await entry.scope(ctx, handle)
+    })
   })
   const handler = app.callback()
   return (req, res) => void handler(req, res)
