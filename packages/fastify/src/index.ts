@@ -99,6 +99,9 @@ const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
   app.decorate('authenticate', hook)
   app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
   app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
+  // RFC 9728: served whenever the authenticator is configured with `resourceMetadata`.
+  const metadata = authenticator.resourceMetadata
+  if (metadata) app.get(metadata.path, async () => metadata.document())
   done()
 }
 
