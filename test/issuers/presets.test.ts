@@ -8,6 +8,12 @@ import {
 } from '@m2m-auth/core'
 import { startJwks, type LoopbackJwks } from '../support/jwks-server.js'
 
+const rejected = (promise: Promise<unknown>): Promise<AuthError> =>
+  promise.then(
+    () => expect.fail('the request was accepted'),
+    (error: AuthError) => error,
+  )
+
 // Each issuer's access-token shape, as its documentation shows it (see docs/issuers/*.md),
 // signed by a test key that a loopback JWKS serves.
 let jwks: LoopbackJwks
@@ -103,7 +109,11 @@ describe('issuer presets', () => {
 
   it('okta: reads the scp array and the client from cid', async () => {
     const principal = await accept(
-      { preset: 'okta', issuer: 'https://dev-1.okta.com/oauth2/default', audience: 'api://default' },
+      {
+        preset: 'okta',
+        issuer: 'https://dev-1.okta.com/oauth2/default',
+        audience: 'api://default',
+      },
       {
         ver: 1,
         iss: 'https://dev-1.okta.com/oauth2/default',
@@ -344,18 +354,20 @@ describe('issuer presets', () => {
 
     it('answers 400 when the request also carries an Authorization header', async () => {
       const token = await jwks.sign(claims)
-      const error = await authenticatorFor(capillary)
-        .authenticate({ rawHeaders: ['X-CAP-API-OAUTH-TOKEN', token, 'Authorization', `Bearer ${token}`] })
-        .catch((e: AuthError) => e)
+      const error = await rejected(
+        authenticatorFor(capillary).authenticate({
+          rawHeaders: ['X-CAP-API-OAUTH-TOKEN', token, 'Authorization', `Bearer ${token}`],
+        }),
+      )
       expect(error.status).toBe(400)
       expect(error.message).toBe('the request carries more than one credential')
     })
 
     it('rejects another token_use with 401', async () => {
       const token = await jwks.sign({ ...claims, token_use: 'token_refresh' })
-      const error = await authenticatorFor(capillary)
-        .authenticate({ rawHeaders: ['x-cap-api-oauth-token', token] })
-        .catch((e: AuthError) => e)
+      const error = await rejected(
+        authenticatorFor(capillary).authenticate({ rawHeaders: ['x-cap-api-oauth-token', token] }),
+      )
       expect(error.status).toBe(401)
     })
 

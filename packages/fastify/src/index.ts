@@ -101,7 +101,7 @@ const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
   app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
   // RFC 9728: served whenever the authenticator is configured with `resourceMetadata`.
   const metadata = authenticator.resourceMetadata
-  if (metadata) app.get(metadata.path, async () => metadata.document())
+  if (metadata) app.get(metadata.path, (_request, reply) => reply.send(metadata.document()))
   done()
 }
 

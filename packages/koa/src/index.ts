@@ -59,7 +59,10 @@ export function resourceMetadata(authenticator: Authenticator): Middleware {
   const metadata = authenticator?.resourceMetadata
   if (metadata === undefined) throw new TypeError('the authenticator has no "resourceMetadata"')
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== metadata.path) return next()
+    if (ctx.method !== 'GET' || ctx.path !== metadata.path) {
+      await next()
+      return
+    }
     ctx.body = metadata.document()
   }
 }

@@ -53,7 +53,7 @@ export function createIntrospector(
       // A 401 here means *our* client credentials were refused: a server-side problem.
       throw issuerUnavailable(`introspection failed with HTTP ${response.status}`, cause)
     }
-    return toVerified(result as unknown as Record<string, unknown>, config, introspection)
+    return toVerified(result, config, introspection)
   }
 
   return (token) => {
@@ -104,7 +104,7 @@ function toVerified(
   checkRequiredClaims(result, config)
   const ttlEnd = Date.now() + introspection.cacheTtlMs
   const expiresAt = typeof exp === 'number' ? Math.min(exp * 1000, ttlEnd) : ttlEnd
-  return { principal: toPrincipal(result, config, exp as number | undefined), expiresAt, kid: '' }
+  return { principal: toPrincipal(result, config, exp), expiresAt, kid: '' }
 }
 
 export function isInactive(error: unknown): boolean {

@@ -24,7 +24,7 @@ export function requiredClaims(
 ): ReadonlyArray<readonly [string, string | number | boolean]> {
   if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra)))
     throw new TypeError(`"${name}" must be an object of claim names to values`)
-  const merged = { ...preset?.requiredClaims, ...(extra as object | undefined) }
+  const merged = { ...preset?.requiredClaims, ...extra }
   return Object.freeze(
     Object.entries(merged).map(([claim, value]: [string, unknown]) => {
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
