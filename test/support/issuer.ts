@@ -156,7 +156,7 @@ function createProvider(
       introspection: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => defaultResource ?? undefined!,
+        defaultResource: () => defaultResource ?? undefined,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
           const scope = resources[resourceIndicator]
