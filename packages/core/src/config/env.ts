@@ -70,7 +70,7 @@ export function authenticatorOptionsFromEnv(
     }
     setPath(options, path, value)
   }
-  return validateOptions(options as AuthenticatorOptions, 'environment', toVariableNames)
+  return validateOptions(options, 'environment', toVariableNames)
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -50,7 +50,7 @@ export function checkKnownKeys(value: unknown, source: string): void {
   }
   unknownKeys(value, TOP_KEYS, '', source)
   const bearer = (value as { bearer?: unknown }).bearer
-  const list = Array.isArray(bearer) ? bearer : bearer === undefined ? [] : [bearer]
+  const list: unknown[] = Array.isArray(bearer) ? bearer : bearer === undefined ? [] : [bearer]
   list.forEach((entry, i) => {
     const at = Array.isArray(bearer) ? `bearer[${i}]` : 'bearer'
     if (typeof entry !== 'object' || entry === null) {
@@ -60,8 +60,13 @@ export function checkKnownKeys(value: unknown, source: string): void {
   })
 }
 
-function unknownKeys(value: object, known: ReadonlySet<string>, prefix: string, source: string) {
-  for (const [key, nested] of Object.entries(value)) {
+function unknownKeys(
+  value: object,
+  known: ReadonlySet<string>,
+  prefix: string,
+  source: string,
+): void {
+  for (const [key, nested] of Object.entries(value) as Array<[string, unknown]>) {
     if (!known.has(key)) {
       throw new TypeError(`${source}: "${prefix}${key}" is not a known option`)
     }
