@@ -1,3 +1,5 @@
+import { isAuthError } from '../errors.js'
+
 /** One line of a diagnosis: what was checked, how it went, and why, in words. */
 export interface DiagnosisLine {
   readonly check: string
@@ -22,4 +24,8 @@ export function line(
   detail: string,
 ): DiagnosisLine {
   return { check, status, detail }
+}
+
+export function reason(error: unknown): string {
+  return isAuthError(error) ? error.message : error instanceof Error ? error.message : String(error)
 }
