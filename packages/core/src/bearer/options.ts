@@ -12,7 +12,7 @@ import {
   type IntrospectionOptions,
 } from './introspection-options.js'
 import { issuerForms, requiredClaims } from './presets/apply.js'
-import { findPreset, type PresetName } from './presets/index.js'
+import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
 
 /** One trusted issuer. */
 export interface BearerIssuerOptions {
@@ -103,36 +103,16 @@ export function normalizeIssuer(options: BearerIssuerOptions, at: string): Issue
     url(issuer, `${at}.issuer`)
   }
   if (options.jwksUri !== undefined) url(options.jwksUri, `${at}.jwksUri`)
-  const introspection = normalizeIntrospection(options.introspection, `${at}.introspection`, url)
-  if (preset?.opaqueByDefault === true && introspection === undefined) {
-    throw new TypeError(
-      `"${at}.introspection" is required: ${preset.name} issues opaque access tokens by default`,
-    )
-  }
   const secret = normalizeSecret(options.secret, `${at}.secret`)
   return Object.freeze({
     issuer,
-    issuers: Object.freeze(issuerForms(issuer, preset, `${at}.issuer`)),
-    preset: preset?.name,
+    ...presetFields(options, preset, at, url),
     audiences: new Set(audiences(options.audience, `${at}.audience`)),
-    audienceClaims: claimNames(
-      options.audienceClaim,
-      preset?.audienceClaims ?? ['aud'],
-      `${at}.audienceClaim`,
-    ),
-    requiredClaims: requiredClaims(preset, options.requiredClaims, `${at}.requiredClaims`),
-    tokenHeader: preset?.tokenHeader,
-    introspection,
     jwksUri: options.jwksUri,
     algorithms: algorithms(options.algorithms, secret, `${at}.algorithms`),
     secret,
     clockTolerance: nonNegative(options.clockTolerance ?? 5, `${at}.clockTolerance`),
     requireAccessTokenType: options.requireAccessTokenType === true,
-    scopeClaims: claimNames(
-      options.scopeClaim,
-      preset?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS,
-      `${at}.scopeClaim`,
-    ),
     tillClaims: Object.freeze({
       id: options.tillClaims?.id ?? 'till_id',
       store: options.tillClaims?.store ?? 'store_id',
@@ -144,6 +124,38 @@ export function normalizeIssuer(options: BearerIssuerOptions, at: string): Issue
     allowInsecureRequests,
     fetch: options.fetch ?? globalFetch,
   })
+}
+
+/** The fields a preset shapes, each overridable by the matching option. */
+function presetFields(
+  options: BearerIssuerOptions,
+  preset: IssuerPreset | undefined,
+  at: string,
+  url: (value: string, name: string) => void,
+) {
+  const introspection = normalizeIntrospection(options.introspection, `${at}.introspection`, url)
+  if (preset?.opaqueByDefault === true && introspection === undefined) {
+    throw new TypeError(
+      `"${at}.introspection" is required: ${preset.name} issues opaque access tokens by default`,
+    )
+  }
+  return {
+    issuers: Object.freeze(issuerForms(options.issuer, preset, `${at}.issuer`)),
+    preset: preset?.name,
+    audienceClaims: claimNames(
+      options.audienceClaim,
+      preset?.audienceClaims ?? ['aud'],
+      `${at}.audienceClaim`,
+    ),
+    requiredClaims: requiredClaims(preset, options.requiredClaims, `${at}.requiredClaims`),
+    tokenHeader: preset?.tokenHeader,
+    introspection,
+    scopeClaims: claimNames(
+      options.scopeClaim,
+      preset?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS,
+      `${at}.scopeClaim`,
+    ),
+  }
 }
 
 /** Every claim name issuers use for scopes; the first present in a token is used. */
