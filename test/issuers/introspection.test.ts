@@ -188,6 +188,32 @@ describe('opaque tokens by RFC 7662 introspection (oidc-provider)', () => {
     expect(error.message).toBe('the token is not a JWT')
   })
 
+  it('asks each introspecting issuer in turn for an opaque token, and takes the one that knows it', async () => {
+    const other = await startIssuer({
+      defaultResource: null,
+      clients: [...DEFAULT_CLIENTS, { ...CALENDAR, scope: 'event.view' }],
+    })
+    try {
+      const introspection = { clientId: CALENDAR.client_id, clientSecret: CALENDAR.client_secret }
+      const authenticator = createAuthenticator({
+        bearer: [
+          { issuer: issuer.issuer, audience: DEFAULT_RESOURCE, introspection },
+          { issuer: other.issuer, audience: DEFAULT_RESOURCE, introspection },
+        ],
+      })
+      const token = await other.token('viewer', { scope: 'event.view', resource: null })
+      const before = issuer.proxy.hitsFor(INTROSPECTION)
+      const principal = await authenticator.authenticate(bearer(token))
+      expect(principal.issuer).toBe(other.issuer)
+      expect(principal.subject).toBe('viewer')
+      // The first issuer was asked and said inactive; the second vouched for the token.
+      expect(issuer.proxy.hitsFor(INTROSPECTION)).toBe(before + 1)
+      expect(other.proxy.hitsFor(INTROSPECTION)).toBe(1)
+    } finally {
+      await other.close()
+    }
+  })
+
   it('validates introspection options at construction, naming the option', () => {
     expect(() => authenticatorWith({ clientSecret: '' })).toThrow(
       '"bearer.introspection.clientSecret" must be a non-empty string for client_secret_basic',

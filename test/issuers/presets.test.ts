@@ -405,6 +405,21 @@ describe('scope claim normalisation without a preset', () => {
     })
   }
 
+  it('applies requiredClaims and audienceClaim given without a preset', async () => {
+    const options = {
+      ...generic,
+      audience: 'svc-client',
+      audienceClaim: 'client_id',
+      requiredClaims: { token_use: 'access' },
+    }
+    const claims = { iss: generic.issuer, sub: 'svc', client_id: 'svc-client' }
+    expect((await accept(options, { ...claims, token_use: 'access' })).clientId).toBe('svc-client')
+    const wrongUse = await reject(options, { ...claims, token_use: 'id' })
+    expect(wrongUse.message).toBe('the token token_use claim is not access')
+    const wrongClient = await reject(options, { ...claims, token_use: 'access', client_id: 'x' })
+    expect(wrongClient.code).toBe('ERR_TOKEN_AUDIENCE')
+  })
+
   it('gives no scopes for a claim of the wrong shape', async () => {
     const principal = await accept(generic, { ...base, scope: { admin: true } })
     expect(principal.scopes.size).toBe(0)
