@@ -162,6 +162,7 @@ describe('issuer presets', () => {
       expect([...principal.scopes]).toEqual(['Event.Read', 'Event.Write'])
       expect(principal.scopeClaim).toBe('scp')
       expect(principal.issuer).toBe(`https://sts.windows.net/${TENANT}/`)
+      expect(principal.clientId).toBe('a1b2')
     })
 
     it('rejects another tenant with 401', async () => {

@@ -98,7 +98,10 @@ export function toPrincipal(
   exp: number | undefined,
 ): Principal {
   const clientId =
-    stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? stringClaim(payload.cid)
+    stringClaim(payload.client_id) ??
+    stringClaim(payload.azp) ??
+    stringClaim(payload.cid) ?? // Okta
+    stringClaim(payload.appid) // Entra v1
   const subject = stringClaim(payload.sub) ?? clientId
   if (subject === undefined) throw invalidToken('ERR_TOKEN_INVALID', 'the token has no sub claim')
   const scopeClaim = config.scopeClaims.find((claim) => payload[claim] !== undefined)

@@ -36,12 +36,20 @@ export function createIntrospector(
     if (typeof as.introspection_endpoint !== 'string') {
       throw issuerUnavailable(`${config.issuer} publishes no introspection_endpoint`)
     }
+    const insecure = as.introspection_endpoint.startsWith('http:')
+    // Our client secret goes in this request: never in clear text off loopback, whatever
+    // discovery says (RFC 7662 §4 requires TLS).
+    if (insecure && !config.allowInsecureRequests && !isLoopback(as.introspection_endpoint)) {
+      throw issuerUnavailable(
+        `the introspection endpoint ${as.introspection_endpoint} is not https`,
+      )
+    }
     let response: Response
     try {
       response = await oauth.introspectionRequest(as, client, clientAuth, token, {
         signal: AbortSignal.timeout(config.timeoutMs),
         [oauth.customFetch]: config.fetch,
-        [oauth.allowInsecureRequests]: as.introspection_endpoint.startsWith('http:'),
+        [oauth.allowInsecureRequests]: insecure,
       })
     } catch (cause) {
       throw issuerUnavailable('the introspection endpoint could not be reached', cause)
@@ -105,6 +113,11 @@ function toVerified(
   const ttlEnd = Date.now() + introspection.cacheTtlMs
   const expiresAt = typeof exp === 'number' ? Math.min(exp * 1000, ttlEnd) : ttlEnd
   return { principal: toPrincipal(result, config, exp), expiresAt, kid: '' }
+}
+
+function isLoopback(url: string): boolean {
+  const { hostname } = new URL(url)
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]'
 }
 
 export function isInactive(error: unknown): boolean {
