@@ -8,6 +8,7 @@ import {
   startIssuer,
   type TestIssuer,
 } from '../support/issuer.js'
+import { startJwks } from '../support/jwks-server.js'
 import { createTestKey } from '../support/keys.js'
 
 let issuer: TestIssuer
@@ -173,6 +174,31 @@ describe('m2m-auth doctor', () => {
     const { code, stdout } = await doctor(base())
     expect(code).toBe(1)
     expect(lineOf(stdout, 'discovery')).toMatch(/^ {2}✗ discovery/)
+  })
+
+  it('applies a preset: explains a Cognito ID token offered as an access token', async () => {
+    const jwks = await startJwks()
+    try {
+      const pool = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123'
+      const idToken = await jwks.sign({
+        iss: pool,
+        aud: '1example23456789',
+        sub: 'user-1',
+        token_use: 'id',
+      })
+      const args = ['--preset', 'cognito', '--issuer', pool, '--audience', '1example23456789']
+      const { code, stdout } = await doctor([...args, '--jwks-uri', jwks.url, '--token', idToken])
+      expect(code).toBe(1)
+      expect(lineOf(stdout, 'audience')).toBe(
+        '  ✗ audience       client_id=undefined is not one of 1example23456789',
+      )
+      expect(lineOf(stdout, 'claims')).toBe(
+        '  ✗ claims         the token token_use claim is not access',
+      )
+      expect(lineOf(stdout, 'signature')).toMatch(/✓ signature/)
+    } finally {
+      await jwks.close()
+    }
   })
 
   it('answers a usage error with exit 2', async () => {
