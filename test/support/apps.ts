@@ -55,6 +55,7 @@ export async function startApp(name: AdapterName, auth: AppAuthenticators): Prom
 
 function expressApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
   const app = express()
+  if (auth.main.resourceMetadata) app.use(ex.resourceMetadata(auth.main))
   const main = ex.authenticate(auth.main)
   const show = (req: express.Request, res: express.Response): void => {
     res.json(describePrincipal(req.auth))
@@ -70,6 +71,7 @@ function expressApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
 function koaApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
   const app = new Koa()
   app.silent = true
+  if (auth.main.resourceMetadata) app.use(ko.resourceMetadata(auth.main))
   const main = ko.authenticate(auth.main)
   const routes: Record<string, Koa.Middleware[]> = {
     'GET /events': [main, ko.requireScope('event.view')],

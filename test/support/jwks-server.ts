@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { JWK } from 'jose'
+import { SignJWT, type JWK, type JWTPayload } from 'jose'
+import { createTestKey, type TestKey } from './keys.js'
 
 export interface JwksServer {
   readonly url: string
@@ -10,7 +11,7 @@ export interface JwksServer {
 }
 
 /** Serves a JWKS on loopback, for key types and issuer shapes oidc-provider is not configured with. */
-export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
+export async function startJwksServer(keys: JWK[], path = '/jwks'): Promise<JwksServer> {
   let hits = 0
   const state = { keys }
   const server = createServer((_req, res) => {
@@ -20,7 +21,7 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
     get keys() {
       return state.keys
     },
@@ -28,6 +29,36 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
       state.keys = next
     },
     hits: () => hits,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** A third-party issuer's key set, served from loopback, and a signer for its token shapes. */
+export interface LoopbackJwks {
+  readonly url: string
+  readonly key: TestKey
+  hits(): number
+  /** Signs claims with the served key; `iat` and a 5-minute `exp` unless given. */
+  sign(claims: JWTPayload, header?: Record<string, unknown>): Promise<string>
+  close(): Promise<void>
+}
+
+export async function startJwks(alg = 'RS256'): Promise<LoopbackJwks> {
+  const key = await createTestKey(alg)
+  const server = await startJwksServer([key.publicJwk], '/jwks.json')
+  const now = Math.floor(Date.now() / 1000)
+  return {
+    url: server.url,
+    key,
+    hits: server.hits,
+    sign: (claims, header = {}) =>
+      new SignJWT({ iat: now, exp: now + 300, ...claims })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header })
+        .sign(key.privateKey),
+    close: server.close,
   }
 }

@@ -5,6 +5,12 @@ import { isAuthError, MissingCredentialsError, type AuthError } from './errors.j
 import { invalidToken } from './bearer/jws.js'
 import type { Principal } from './principal.js'
 import {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
+} from './resource-metadata.js'
+import { tokenHeaderOption } from './token-header.js'
+import {
   missingCredentials,
   readCredentials,
   rememberChallengeConfig,
@@ -21,6 +27,13 @@ export interface AuthenticatorOptions {
   maxTokenLength?: number
   /** The verified-token cache; `false` turns it off. */
   cache?: VerifiedTokenCacheOptions | false
+  /**
+   * Read the bearer token from this header instead of `Authorization: Bearer` (a preset such
+   * as `capillary` sets it). Either source is accepted; both at once are a 400.
+   */
+  tokenHeader?: string
+  /** Serve RFC 9728 protected resource metadata and announce it in 401 challenges. */
+  resourceMetadata?: ResourceMetadataOptions
 }
 
 export interface AuthenticateOptions {
@@ -34,15 +47,29 @@ export interface Authenticator {
   authenticate(request: AuthRequest, options: AuthenticateOptions): Promise<Principal | undefined>
   /** The realm and schemes this authenticator challenges with. */
   readonly challenge: Readonly<ChallengeConfig>
+  /** RFC 9728 metadata for adapters to serve, when `resourceMetadata` is configured. */
+  readonly resourceMetadata: ResourceMetadata | undefined
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object')
   }
-  const challengeConfig: ChallengeConfig = Object.freeze({ realm: realm(options.realm) })
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
+  const configs = [...new Set(bearer.issuers.values())].map((v) => v.config)
+  const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
+  const resourceMetadata =
+    options.resourceMetadata === undefined
+      ? undefined
+      : createResourceMetadata(
+          options.resourceMetadata,
+          configs.map((c) => c.issuer),
+        )
+  const challengeConfig: ChallengeConfig = Object.freeze({
+    realm: realm(options.realm),
+    resourceMetadata: resourceMetadata?.url,
+  })
 
   const dispatch = async (credentials: Credentials): Promise<Principal> => {
     switch (credentials.scheme) {
@@ -63,7 +90,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   ): Promise<Principal | undefined> {
     rememberChallengeConfig(request, challengeConfig)
     try {
-      const credentials = readCredentials(request)
+      const credentials = readCredentials(request, tokenHeader)
       if (credentials === undefined) {
         if (optional) return undefined
         throw missingCredentials(request, challengeConfig)
@@ -74,7 +101,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
   }
 
-  return { authenticate: authenticate as Authenticator['authenticate'], challenge: challengeConfig }
+  return {
+    authenticate: authenticate as Authenticator['authenticate'],
+    challenge: challengeConfig,
+    resourceMetadata,
+  }
 }
 
 function bearerVerifier(
@@ -89,9 +120,9 @@ function bearerVerifier(
     normalizeIssuer(o, list.length === 1 ? 'bearer' : `bearer[${i}]`),
   )
   const seen = new Set<string>()
-  for (const c of configs) {
-    if (seen.has(c.issuer)) throw new TypeError(`"bearer" lists issuer ${c.issuer} twice`)
-    seen.add(c.issuer)
+  for (const iss of configs.flatMap((c) => c.issuers)) {
+    if (seen.has(iss)) throw new TypeError(`"bearer" lists issuer ${iss} twice`)
+    seen.add(iss)
   }
   const maxTokenLength = options.maxTokenLength ?? 8192
   if (!Number.isInteger(maxTokenLength) || maxTokenLength < 64) {

@@ -44,8 +44,15 @@ const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 
-/** Parses the request's credentials by the RFC 7235 §2.1 grammar; exactly one is allowed. */
-export function readCredentials(request: AuthRequest): Credentials | undefined {
+/**
+ * Parses the request's credentials by the RFC 7235 §2.1 grammar; exactly one is allowed.
+ * `tokenHeader` names a header carrying a bare token instead (Capillary, some gateways);
+ * a token there and an Authorization header together are two credentials, so a 400.
+ */
+export function readCredentials(
+  request: AuthRequest,
+  tokenHeader?: string,
+): Credentials | undefined {
   rejectQueryToken(request.url)
   const values =
     request.authorization === undefined
@@ -53,10 +60,17 @@ export function readCredentials(request: AuthRequest): Credentials | undefined {
       : typeof request.authorization === 'string'
         ? [request.authorization]
         : request.authorization
+  const tokens = tokenHeader === undefined ? NONE : headerValues(request, tokenHeader)
+  if (tokens.length > 0) {
+    if (tokens.length > 1 || values.length > 0) throw malformed(ONE_CREDENTIAL)
+    return { scheme: 'bearer', token: parseBearerToken(tokens[0]!.trim()) }
+  }
   if (values.length === 0) return undefined
   if (values.length > 1) throw malformed('the request carries more than one Authorization header')
   return parseAuthorization(values[0]!)
 }
+
+const ONE_CREDENTIAL = 'the request carries more than one credential'
 
 export function parseAuthorization(value: string): Credentials {
   const match = CREDENTIALS.exec(value.trim())

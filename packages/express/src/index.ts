@@ -80,4 +80,14 @@ function fail(error: AuthError, req: Request, res: Response, next: NextFunction)
   res.status(error.status).set(error.headers).json(error.toJSON())
 }
 
+/** Serves the authenticator's RFC 9728 protected resource metadata: `app.use(resourceMetadata(a))`. */
+export function resourceMetadata(authenticator: Authenticator): RequestHandler {
+  const metadata = authenticator?.resourceMetadata
+  if (metadata === undefined) throw new TypeError('the authenticator has no "resourceMetadata"')
+  return (req, res, next) => {
+    if (req.method !== 'GET' || req.path !== metadata.path) return next()
+    res.json(metadata.document())
+  }
+}
+
 export type { Principal } from '@m2m-auth/core'

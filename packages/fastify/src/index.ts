@@ -100,6 +100,10 @@ const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
     app.decorate('authenticate', hook)
     app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
     app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
+    // RFC 9728: served whenever the authenticator has `resourceMetadata` (once per app).
+    const metadata = authenticator.resourceMetadata
+    if (metadata && !app.hasRoute({ method: 'GET', url: metadata.path }))
+      app.get(metadata.path, (_request, reply) => reply.send(metadata.document()))
     done()
   } catch (error) {
     done(error as Error)

@@ -54,4 +54,17 @@ function scopeMiddleware(mode: ScopeMode, scopes: string[]): Middleware {
   }
 }
 
+/** Serves the authenticator's RFC 9728 protected resource metadata: `app.use(resourceMetadata(a))`. */
+export function resourceMetadata(authenticator: Authenticator): Middleware {
+  const metadata = authenticator?.resourceMetadata
+  if (metadata === undefined) throw new TypeError('the authenticator has no "resourceMetadata"')
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== metadata.path) {
+      await next()
+      return
+    }
+    ctx.body = metadata.document()
+  }
+}
+
 export type { Principal } from '@m2m-auth/core'

@@ -9,6 +9,7 @@ import {
 } from './algorithms.js'
 import { checkClaims, checkType, toPrincipal } from './claims.js'
 import { createMetadataSource } from './discovery.js'
+import { createIntrospector, type Introspect } from './introspection.js'
 import { RemoteJwks } from './jwks.js'
 import { invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
@@ -23,13 +24,20 @@ export interface Verified {
 export interface IssuerVerifier {
   readonly config: IssuerConfig
   verify(jwt: DecodedJwt): Promise<Verified>
+  /** The allowlist, key lookup and signature steps of `verify`, alone (for `doctor`). */
+  checkSignature(jwt: DecodedJwt): Promise<string>
+  /** RFC 7662 introspection of an opaque token, when configured. */
+  readonly introspect: Introspect | undefined
   /** Whether a cached result signed with this kid is still backed by the issuer's JWKS. */
   hasKid(kid: string): boolean
 }
 
 /** Everything needed to verify one issuer's JWTs; built once, at construction. */
 export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
-  const metadata = config.jwksUri === undefined ? createMetadataSource(config) : undefined
+  const needsMetadata =
+    config.jwksUri === undefined ||
+    (config.introspection !== undefined && !config.introspection.endpoint)
+  const metadata = needsMetadata ? createMetadataSource(config) : undefined
   const jwksUri = async (): Promise<string> => {
     if (config.jwksUri !== undefined) return config.jwksUri
     const { jwks_uri } = await metadata!.get()
@@ -39,7 +47,8 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   }
   const jwks = new RemoteJwks(config, jwksUri)
 
-  const checkSignature = async (jwt: DecodedJwt, alg: JwsAlgorithm): Promise<string> => {
+  const checkSignature = async (jwt: DecodedJwt): Promise<string> => {
+    const alg = checkAlgorithm(jwt, config)
     if (isHmac(alg)) {
       if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
       return ''
@@ -55,18 +64,28 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   return {
     config,
     hasKid: (kid) => kid === '' || jwks.hasKid(kid),
+    checkSignature,
+    introspect:
+      config.introspection === undefined
+        ? undefined
+        : createIntrospector(config, config.introspection, metadata && (() => metadata.get())),
     async verify(jwt) {
-      const alg = jwt.header.alg as JwsAlgorithm
-      // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
-      if (!config.algorithms.has(alg)) {
-        throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
-      }
+      checkAlgorithm(jwt, config)
       checkType(jwt.header, config)
-      const kid = await checkSignature(jwt, alg)
+      const kid = await checkSignature(jwt)
       const exp = checkClaims(jwt.payload, config, Date.now() / 1000)
       return { principal: toPrincipal(jwt.payload, config, exp), expiresAt: exp * 1000, kid }
     },
   }
+}
+
+function checkAlgorithm(jwt: DecodedJwt, config: IssuerConfig): JwsAlgorithm {
+  const alg = jwt.header.alg as JwsAlgorithm
+  // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
+  if (!config.algorithms.has(alg)) {
+    throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
+  }
+  return alg
 }
 
 function badSignature(): Error {

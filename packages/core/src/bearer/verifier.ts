@@ -1,8 +1,9 @@
 import { TtlCache } from '../cache/ttl-cache.js'
 import { isAuthError, type AuthError } from '../errors.js'
 import type { Principal } from '../principal.js'
-import { createIssuerVerifier, type IssuerVerifier } from './issuer-verifier.js'
-import { decodeJwt, invalidToken } from './jws.js'
+import { createIssuerVerifier, type IssuerVerifier, type Verified } from './issuer-verifier.js'
+import { isInactive } from './introspection.js'
+import { decodeJwt, invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
 
 export interface VerifiedTokenCacheOptions {
@@ -33,19 +34,34 @@ export function createBearerVerifier(
   configs: readonly IssuerConfig[],
   options: { maxTokenLength: number; cache: VerifiedTokenCacheOptions | false },
 ): BearerVerifier {
-  const issuers = new Map(configs.map((c) => [c.issuer, createIssuerVerifier(c)] as const))
+  const verifiers = configs.map(createIssuerVerifier)
+  // Every accepted `iss` form points at its issuer (Entra tenants have two).
+  const issuers = new Map(
+    verifiers.flatMap((v) => v.config.issuers.map((iss) => [iss, v] as const)),
+  )
+  const introspecting = verifiers.filter((v) => v.introspect !== undefined)
   const cache = new TtlCache<CacheEntry>({
     maxEntries: options.cache === false ? 0 : (options.cache.maxEntries ?? 10_000),
     maxBytes: options.cache === false ? 0 : (options.cache.maxBytes ?? 32 * 1024 * 1024),
   })
 
   const verifyCold = async (token: string): Promise<Principal> => {
-    const jwt = decodeJwt(token)
+    let jwt: DecodedJwt
+    try {
+      jwt = decodeJwt(token)
+    } catch (notJwt) {
+      // Not a JWT: an opaque token, which only an introspecting issuer can vouch for.
+      if (introspecting.length === 0) throw notJwt
+      return remember(token, ...(await introspectAny(introspecting, token)))
+    }
     const iss = jwt.payload.iss
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
     if (issuer === undefined)
       throw invalidToken('ERR_TOKEN_ISSUER', 'the token issuer is not trusted')
-    const verified = await issuer.verify(jwt)
+    return remember(token, issuer, await issuer.verify(jwt))
+  }
+
+  const remember = (token: string, issuer: IssuerVerifier, verified: Verified): Principal => {
     // Size: the key plus roughly the decoded claims, which are about as long again.
     cache.set(
       token,
@@ -75,6 +91,25 @@ export function createBearerVerifier(
       }
     },
   }
+}
+
+/**
+ * An opaque token carries no `iss`, so each introspecting issuer is asked in configured
+ * order until one says it is active. If none does, an outage (503) outranks "inactive".
+ */
+async function introspectAny(
+  verifiers: readonly IssuerVerifier[],
+  token: string,
+): Promise<[IssuerVerifier, Verified]> {
+  let failure: unknown
+  for (const verifier of verifiers) {
+    try {
+      return [verifier, await verifier.introspect!(token)]
+    } catch (error) {
+      if (failure === undefined || !isInactive(error)) failure = error
+    }
+  }
+  throw failure
 }
 
 /** Last line of defence: whatever went wrong verifying a token, the caller gets a 401. */
