@@ -4,6 +4,9 @@ import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
 import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
 import { invalidToken } from './bearer/jws.js'
 import type { Principal } from './principal.js'
+import { normalizeBasic, type BasicOptions } from './basic/options.js'
+import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
+import { attribute, normalizeAttribution, type AttributionOptions } from './basic/attribution.js'
 import {
   missingCredentials,
   readCredentials,
@@ -21,11 +24,17 @@ export interface AuthenticatorOptions {
   maxTokenLength?: number
   /** The verified-token cache; `false` turns it off. */
   cache?: VerifiedTokenCacheOptions | false
+  /** Legacy POS tills on HTTP Basic (RFC 7617), alongside Bearer on the same routes. */
+  basic?: BasicOptions
+  /** Let a POS gateway's token name the till it acts for in a header. */
+  attribution?: AttributionOptions
 }
 
 export interface AuthenticateOptions {
   /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
   optional?: boolean
+  /** Where successful Basic responses get their Deprecation/Sunset/Link headers (Node's `res`). */
+  response?: HeaderSink
 }
 
 export interface Authenticator {
@@ -40,26 +49,38 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object')
   }
-  const challengeConfig: ChallengeConfig = Object.freeze({ realm: realm(options.realm) })
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
+  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic)
+  const basic = basicConfig && createBasicVerifier(basicConfig)
+  const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
+  // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
+  const challengeConfig: ChallengeConfig = Object.freeze({
+    realm: realm(options.realm),
+    basicRealm: basicConfig?.mode === 'deny' ? undefined : basicConfig?.realm,
+  })
 
-  const dispatch = async (credentials: Credentials): Promise<Principal> => {
+  const dispatch = async (
+    credentials: Credentials,
+    request: AuthRequest,
+    response: HeaderSink | undefined,
+  ): Promise<Principal> => {
     switch (credentials.scheme) {
-      case 'bearer':
-        return bearer.verify(credentials.token)
+      case 'bearer': {
+        const principal = await bearer.verify(credentials.token)
+        return attribution ? attribute(principal, request, attribution) : principal
+      }
       case 'basic':
+        if (basic) return basic.verify(credentials.value, request, response)
+        throw schemeDisabled()
       case 'other':
-        throw new MissingCredentialsError({
-          code: 'ERR_SCHEME_DISABLED',
-          description: 'this authentication scheme is not accepted here',
-        })
+        throw schemeDisabled()
     }
   }
 
   async function authenticate(
     request: AuthRequest,
-    { optional = false }: AuthenticateOptions = {},
+    { optional = false, response }: AuthenticateOptions = {},
   ): Promise<Principal | undefined> {
     rememberChallengeConfig(request, challengeConfig)
     try {
@@ -68,7 +89,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         if (optional) return undefined
         throw missingCredentials(request, challengeConfig)
       }
-      return await dispatch(credentials)
+      return await dispatch(credentials, request, response)
     } catch (error) {
       throw finalError(error).withConfig(challengeConfig)
     }
@@ -98,6 +119,13 @@ function bearerVerifier(
     throw new TypeError('"maxTokenLength" must be an integer >= 64')
   }
   return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {} })
+}
+
+function schemeDisabled(): AuthError {
+  return new MissingCredentialsError({
+    code: 'ERR_SCHEME_DISABLED',
+    description: 'this authentication scheme is not accepted here',
+  })
 }
 
 function realm(value: unknown): string {
