@@ -52,7 +52,8 @@ function posAuthenticator(events: LegacyAuthEvent[]): Authenticator {
 
 /** Everything but the Date header, which may tick between two requests. */
 function comparable(res: RawResponse): object {
-  const { date: _date, ...headers } = res.headers
+  const headers = { ...res.headers }
+  delete headers.date
   return { status: res.status, headers, text: res.text }
 }
 
