@@ -51,11 +51,15 @@ export async function findTill(store: TillStore, tillId: string): Promise<TillRe
   try {
     return await store.find(tillId)
   } catch (error) {
-    throw new IssuerUnavailableError({
-      code: 'ERR_TILL_STORE_UNAVAILABLE',
-      description: 'the till store is temporarily unavailable',
-      headers: { 'Retry-After': '5' },
-      cause: error,
-    })
+    throw tillStoreUnavailable(error)
   }
+}
+
+export function tillStoreUnavailable(cause: unknown): AuthError {
+  return new IssuerUnavailableError({
+    code: 'ERR_TILL_STORE_UNAVAILABLE',
+    description: 'the till store is temporarily unavailable',
+    headers: { 'Retry-After': '5' },
+    cause,
+  })
 }

@@ -42,18 +42,7 @@ export async function readTillStoreFile(path: string): Promise<Map<string, TillR
  * and reloads when mtime, size or inode moved (an atomic rename changes the inode).
  */
 export function fileTillStore(path: string, options: FileTillStoreOptions = {}): FileTillStore {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError('"path" must be a non-empty string')
-  }
-  const interval = options.checkIntervalMs ?? 1000
-  if (typeof interval !== 'number' || !(interval >= 0)) {
-    throw new TypeError('"checkIntervalMs" must be a number >= 0')
-  }
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new TypeError('"onError" must be a function')
-  }
-  const onError =
-    options.onError ?? ((e: Error) => process.emitWarning(e.message, 'M2mAuthWarning'))
+  const { interval, onError } = checkOptions(path, options)
   let tills: Map<string, TillRecord> | undefined
   let version = '' // of the contents in use, or of the last broken contents reported
   let checkedAt = -Infinity
@@ -91,4 +80,23 @@ export function fileTillStore(path: string, options: FileTillStoreOptions = {}):
       return tills.get(tillId)
     },
   }
+}
+
+function checkOptions(
+  path: unknown,
+  options: FileTillStoreOptions,
+): { interval: number; onError: (error: Error) => void } {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new TypeError('"path" must be a non-empty string')
+  }
+  const interval = options.checkIntervalMs ?? 1000
+  if (typeof interval !== 'number' || !(interval >= 0)) {
+    throw new TypeError('"checkIntervalMs" must be a number >= 0')
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new TypeError('"onError" must be a function')
+  }
+  const onError =
+    options.onError ?? ((e: Error) => process.emitWarning(e.message, 'M2mAuthWarning'))
+  return { interval, onError }
 }

@@ -9,6 +9,7 @@ import {
   tillDisabled,
   tillLockedOut,
   tillMigrated,
+  tillStoreUnavailable,
 } from './errors.js'
 import type { BasicConfig } from './options.js'
 import { parseBasicCredentials } from './parse.js'
@@ -48,22 +49,10 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
   })
   const inflight = new Map<string, Promise<Verified>>()
   const dummy = new DummySecrets()
-  let coldVerifications = 0
+  const stats = { scrypts: 0 }
 
   const cold = async (cacheKey: string, value: string): Promise<Verified> => {
-    const { tillId, password } = parseBasicCredentials(value)
-    await refuseIfLocked(config, tillId)
-    const record = await findTill(config.tills, tillId)
-    coldVerifications++
-    const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
-    if (record === undefined || !check.ok) {
-      if (config.lockout) await config.attempts.recordFailure(tillId, Date.now(), config.lockout)
-      throw invalidTillCredentials()
-    }
-    if (config.lockout) await config.attempts.reset(tillId)
-    if (record.disabled === true) throw tillDisabled()
-    if (record.migrated === true) throw tillMigrated()
-    const verified = { record, principal: tillPrincipal(record), weak: check.weak }
+    const verified = await verifyCredentials(config, dummy, value, stats)
     cache.set(cacheKey, verified, Date.now() + config.cacheTtlMs, 512)
     return verified
   }
@@ -79,21 +68,52 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
 
   return {
     get coldVerifications() {
-      return coldVerifications
+      return stats.scrypts
     },
     async verify(value, request, response) {
       if (config.mode === 'deny') throw basicDisabled()
       const cacheKey = createHmac('sha256', key).update(value).digest('base64')
       let verified = cache.get(cacheKey, Date.now())
-      if (
-        verified === undefined ||
-        (await findTill(config.tills, verified.record.tillId)) !== verified.record
-      ) {
+      if (verified === undefined || !(await stillCurrent(config, verified.record))) {
         verified = await verifyCold(cacheKey, value)
       }
       announce(config, verified, request, response)
       return verified.principal
     },
+  }
+}
+
+/**
+ * The cold path: RFC 7617 parsing, lockout, lookup, one scrypt whether or not the till exists,
+ * then the per-till policy, which is only revealed to a caller who proved the secret.
+ */
+async function verifyCredentials(
+  config: BasicConfig,
+  dummy: DummySecrets,
+  value: string,
+  stats: { scrypts: number },
+): Promise<Verified> {
+  const { tillId, password } = parseBasicCredentials(value)
+  await refuseIfLocked(config, tillId)
+  const record = await findTill(config.tills, tillId)
+  stats.scrypts++
+  const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
+  if (record === undefined || !check.ok) {
+    if (config.lockout) await config.attempts.recordFailure(tillId, Date.now(), config.lockout)
+    throw invalidTillCredentials()
+  }
+  if (config.lockout) await config.attempts.reset(tillId)
+  if (record.disabled === true) throw tillDisabled()
+  if (record.migrated === true) throw tillMigrated()
+  return { record, principal: tillPrincipal(record), weak: check.weak }
+}
+
+/** A cache hit stands only while the store returns the very same record (no reload since). */
+async function stillCurrent(config: BasicConfig, record: TillRecord): Promise<boolean> {
+  try {
+    return (await config.tills.find(record.tillId)) === record
+  } catch (error) {
+    throw tillStoreUnavailable(error)
   }
 }
 
