@@ -143,3 +143,33 @@ describe.each(ADAPTERS)('%s adapter, POS tills', (adapter) => {
     expect(JSON.stringify(events)).not.toMatch(/[0-9a-f]{32}/)
   })
 })
+
+describe('till claims on bearer tokens', () => {
+  it('reads the till from configurable claim names, so a migrated till keeps its principal.till', async () => {
+    const authenticator = createAuthenticator({
+      bearer: {
+        issuer: issuer.issuer,
+        audience: DEFAULT_RESOURCE,
+        tillClaims: { id: 'pos_till', store: 'pos_store' },
+      },
+      basic: { tills: memoryTillStore(records) },
+    })
+    const now = Math.floor(Date.now() / 1000)
+    const token = await issuer.sign({
+      iss: issuer.issuer,
+      aud: DEFAULT_RESOURCE,
+      sub: 'till-T-100',
+      scope: 'stock.read',
+      pos_till: 'T-100',
+      pos_store: 'S-1',
+      till_id: 'ignored',
+      iat: now,
+      exp: now + 60,
+    })
+    const viaBearer = await authenticator.authenticate({ authorization: `Bearer ${token}` })
+    const viaBasic = await authenticator.authenticate(basicAuth('T-100', md5(PASSWORDS['T-100']!)))
+    expect(viaBearer.till).toEqual({ id: 'T-100', store: 'S-1' })
+    expect(viaBearer.till).toEqual(viaBasic.till)
+    expect(viaBasic.subject).toBe('till:T-100')
+  })
+})
