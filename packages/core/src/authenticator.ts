@@ -4,6 +4,9 @@ import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
 import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
 import { invalidToken } from './bearer/jws.js'
 import type { Principal } from './principal.js'
+import { normalizeBasic, type BasicOptions } from './basic/options.js'
+import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
+import { attribute, normalizeAttribution, type AttributionOptions } from './basic/attribution.js'
 import {
   createResourceMetadata,
   type ResourceMetadata,
@@ -34,11 +37,17 @@ export interface AuthenticatorOptions {
   tokenHeader?: string
   /** Serve RFC 9728 protected resource metadata and announce it in 401 challenges. */
   resourceMetadata?: ResourceMetadataOptions
+  /** Legacy POS tills on HTTP Basic (RFC 7617), alongside Bearer on the same routes. */
+  basic?: BasicOptions
+  /** Let a POS gateway's token name the till it acts for in a header. */
+  attribution?: AttributionOptions
 }
 
 export interface AuthenticateOptions {
   /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
   optional?: boolean
+  /** Where successful Basic responses get their Deprecation/Sunset/Link headers (Node's `res`). */
+  response?: HeaderSink
 }
 
 export interface Authenticator {
@@ -66,27 +75,37 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           options.resourceMetadata,
           configs.map((c) => c.issuer),
         )
+  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic)
+  const basic = basicConfig && createBasicVerifier(basicConfig)
+  const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
+  // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
   const challengeConfig: ChallengeConfig = Object.freeze({
     realm: realm(options.realm),
+    basicRealm: basicConfig?.mode === 'deny' ? undefined : basicConfig?.realm,
     resourceMetadata: resourceMetadata?.url,
   })
 
-  const dispatch = async (credentials: Credentials): Promise<Principal> => {
+  const dispatch = async (
+    credentials: Credentials,
+    request: AuthRequest,
+    response: HeaderSink | undefined,
+  ): Promise<Principal> => {
     switch (credentials.scheme) {
-      case 'bearer':
-        return bearer.verify(credentials.token)
+      case 'bearer': {
+        const principal = await bearer.verify(credentials.token)
+        return attribution ? attribute(principal, request, attribution) : principal
+      }
       case 'basic':
+        if (basic) return basic.verify(credentials.value, request, response)
+        throw schemeDisabled()
       case 'other':
-        throw new MissingCredentialsError({
-          code: 'ERR_SCHEME_DISABLED',
-          description: 'this authentication scheme is not accepted here',
-        })
+        throw schemeDisabled()
     }
   }
 
   async function authenticate(
     request: AuthRequest,
-    { optional = false }: AuthenticateOptions = {},
+    { optional = false, response }: AuthenticateOptions = {},
   ): Promise<Principal | undefined> {
     rememberChallengeConfig(request, challengeConfig)
     try {
@@ -95,7 +114,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         if (optional) return undefined
         throw missingCredentials(request, challengeConfig)
       }
-      return await dispatch(credentials)
+      return await dispatch(credentials, request, response)
     } catch (error) {
       throw finalError(error).withConfig(challengeConfig)
     }
@@ -129,6 +148,13 @@ function bearerVerifier(
     throw new TypeError('"maxTokenLength" must be an integer >= 64')
   }
   return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {} })
+}
+
+function schemeDisabled(): AuthError {
+  return new MissingCredentialsError({
+    code: 'ERR_SCHEME_DISABLED',
+    description: 'this authentication scheme is not accepted here',
+  })
 }
 
 function realm(value: unknown): string {

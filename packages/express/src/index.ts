@@ -39,7 +39,7 @@ export function authenticate(
   }
   return (req, res, next) => {
     if (!handleErrors) passErrors.add(req)
-    authenticator.authenticate(req, { optional }).then(
+    authenticator.authenticate(req, { optional, response: res }).then(
       (principal) => {
         req.auth = principal
         next()

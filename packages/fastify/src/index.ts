@@ -53,7 +53,11 @@ export function authenticate(
   }
   return async (request, reply) => {
     try {
-      request.auth = (await authenticator.authenticate(request.raw, { optional })) ?? null
+      request.auth =
+        (await authenticator.authenticate(request.raw, {
+          optional,
+          response: reply.raw,
+        })) ?? null
     } catch (error) {
       return fail(error as AuthError, reply, handleErrors)
     }

@@ -31,7 +31,7 @@ export function authenticate(
     throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
   }
   return async (ctx, next) => {
-    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional })
+    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
     await next()
   }
 }
