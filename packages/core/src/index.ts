@@ -20,3 +20,26 @@ export type { ScopeMode } from './scope.js'
 export type { AuthRequest } from './request.js'
 export { renderChallenge, renderChallenges } from './challenge.js'
 export type { Challenge, ChallengeConfig } from './challenge.js'
+export { createTokenClient } from './outbound/token-client.js'
+export type { TokenClient } from './outbound/token-client.js'
+export type {
+  TokenClientOptions,
+  ClientPrivateKey,
+  RetryOptions,
+  RefreshAheadOptions,
+} from './outbound/options.js'
+export type { TokenRequestOptions } from './outbound/request-params.js'
+export type { AccessToken } from './outbound/token-slot.js'
+export { TokenRequestError, isTokenRequestError } from './outbound/errors.js'
+export type { TokenErrorCode } from './outbound/errors.js'
+export { logHooks } from './outbound/hooks.js'
+export type {
+  TokenClientHooks,
+  TokenSubject,
+  TokenFetchedEvent,
+  CacheHitEvent,
+  RetryEvent,
+  TokenFailureEvent,
+} from './outbound/hooks.js'
+export { PRESETS as TOKEN_PRESETS } from './outbound/presets.js'
+export type { PresetName, AuthMethod, AudienceParameter, IssuerPreset } from './outbound/presets.js'
