@@ -20,10 +20,7 @@ export async function clientAuthentication(config: TokenClientConfig): Promise<c
   }
 }
 
-async function importKey(
-  key: ClientPrivateKey,
-  alg: string | undefined,
-): Promise<CryptoKey> {
+async function importKey(key: ClientPrivateKey, alg: string | undefined): Promise<CryptoKey> {
   try {
     if (typeof key === 'string') return await importPKCS8(key, alg ?? 'RS256')
     if (!isJwk(key)) return key

@@ -15,8 +15,17 @@ export function toTokenError(error: unknown, what: string, redact: Redactor): To
       description: error.error_description,
     })
   }
+  if (error instanceof client.WWWAuthenticateChallengeError) {
+    // RFC 6750 §3 style: the error travels in the challenge, not the body.
+    const challenge = error.cause.find((c) => c.parameters.error !== undefined)
+    return httpFailure(error.status, error.response.headers, what, redact, {
+      error: challenge?.parameters.error,
+      description: challenge?.parameters.error_description,
+    })
+  }
   if (error instanceof client.ClientError) {
-    if (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && error.cause instanceof Response)
+    // A non-2xx answer without an OAuth error body (RESPONSE_IS_NOT_CONFORM / _NOT_JSON).
+    if (error.cause instanceof Response && !error.cause.ok)
       return httpFailure(error.cause.status, error.cause.headers, what, redact)
     if (error.code === 'OAUTH_TIMEOUT' || error.code === 'OAUTH_ABORT')
       return unreachable(what, 'timed out', redact)

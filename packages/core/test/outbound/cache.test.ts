@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenClient, TokenRequestError, type TokenClientOptions } from '@m2m-auth/core'
-import { DEFAULT_CLIENTS, DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../../test/support/issuer.js'
+import {
+  DEFAULT_CLIENTS,
+  DEFAULT_RESOURCE,
+  startIssuer,
+  type TestIssuer,
+} from '../../../../test/support/issuer.js'
 import { eventually, testClock } from './clock.js'
 
 const TASK = DEFAULT_CLIENTS[0]!
@@ -88,7 +93,9 @@ describe('token cache', () => {
     )
     expect(error).toBeInstanceOf(TokenRequestError)
     expect(error).toMatchObject({ code: 'ERR_ISSUER_UNREACHABLE', retryable: true, attempts: 3 })
-    expect((error as Error).message).toMatch(/^issuer unreachable: the token endpoint could not be reached/)
+    expect((error as Error).message).toMatch(
+      /^issuer unreachable: the token endpoint could not be reached/,
+    )
     expect((error as Error).message).toMatch(/gave up after 3 attempts/)
     issuer.proxy.mode = 'up'
     const fresh = await client.getToken()
