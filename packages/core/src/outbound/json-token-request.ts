@@ -48,7 +48,9 @@ export async function requestJsonToken(
   return {
     accessToken,
     tokenType: typeof tokenType === 'string' ? tokenType : 'Bearer',
-    expiresIn: pick(json, dialect.response.expiresIn),
+    expiresIn: dialect.response.expiresIn
+      .map((path) => pick(json, path))
+      .find((v) => v !== undefined),
   }
 }
 

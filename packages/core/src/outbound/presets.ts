@@ -22,10 +22,10 @@ export interface JsonTokenDialect {
     readonly audience?: string
     readonly scope?: string
   }
-  /** Where the answer keeps the token and its lifetime in seconds (property paths). */
+  /** Where the answer keeps the token and its lifetime in seconds (property paths; first found wins). */
   readonly response: {
     readonly accessToken: readonly string[]
-    readonly expiresIn: readonly string[]
+    readonly expiresIn: ReadonlyArray<readonly string[]>
   }
 }
 
@@ -61,12 +61,16 @@ export const PRESETS = {
   keycloak: rfc6749('none'),
   /** Ory Hydra accepts an `audience` parameter on client credentials requests. */
   hydra: rfc6749('audience'),
-  /** LoginRadius M2M: a JSON body instead of a form, standard JSON answer. */
+  /**
+   * LoginRadius M2M: `POST <tenant>.hub.loginradius.com/service/oauth/token` with a JSON body;
+   * its documented answer spells the lifetime `expire_in`, as a string.
+   */
   loginradius: {
     authMethod: 'client_secret_post',
     audienceParameter: 'audience',
     tokenHeader: BEARER,
     json: {
+      path: '/service/oauth/token',
       body: {
         grantType: 'grant_type',
         clientId: 'client_id',
@@ -74,7 +78,7 @@ export const PRESETS = {
         audience: 'audience',
         scope: 'scope',
       },
-      response: { accessToken: ['access_token'], expiresIn: ['expires_in'] },
+      response: { accessToken: ['access_token'], expiresIn: [['expires_in'], ['expire_in']] },
     },
   },
   /** Capillary: `{ key, secret }` in, `{ data: { accessToken, ttlSeconds } }` out, own header. */
@@ -85,7 +89,7 @@ export const PRESETS = {
     json: {
       path: '/v3/oauth/token/generate',
       body: { clientId: 'key', clientSecret: 'secret' },
-      response: { accessToken: ['data', 'accessToken'], expiresIn: ['data', 'ttlSeconds'] },
+      response: { accessToken: ['data', 'accessToken'], expiresIn: [['data', 'ttlSeconds']] },
     },
   },
 } as const satisfies Record<string, IssuerPreset>
