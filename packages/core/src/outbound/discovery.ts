@@ -29,7 +29,7 @@ export function createConfigurationSource(
             undefined,
             auth,
           )
-    configuration[client.customFetch] = (url, init) => config.fetch(url, init as RequestInit)
+    configuration[client.customFetch] = (url, init) => config.fetch(url, init)
     configuration.timeout = config.timeoutMs / 1000
     if (insecure(config)) client.allowInsecureRequests(configuration)
     return configuration
@@ -46,7 +46,7 @@ async function discover(
   const options = (algorithm: 'oidc' | 'oauth2'): client.DiscoveryRequestOptions => ({
     algorithm,
     timeout: config.timeoutMs / 1000,
-    [client.customFetch]: (url, init) => config.fetch(url, init as RequestInit),
+    [client.customFetch]: (url, init) => config.fetch(url, init),
     execute: insecure(config) ? [client.allowInsecureRequests] : [],
   })
   let first: TokenRequestError

@@ -39,13 +39,13 @@ export interface TokenFailureEvent extends TokenSubject {
 
 /** Callbacks for metrics and logs. A hook that throws is ignored; it never breaks a token request. */
 export interface TokenClientHooks {
-  tokenFetched?(event: TokenFetchedEvent): void
-  cacheHit?(event: CacheHitEvent): void
-  retry?(event: RetryEvent): void
+  tokenFetched?: (event: TokenFetchedEvent) => void
+  cacheHit?: (event: CacheHitEvent) => void
+  retry?: (event: RetryEvent) => void
   /** A background refresh failed; callers keep the still-valid token. */
-  refreshFailed?(event: TokenFailureEvent): void
+  refreshFailed?: (event: TokenFailureEvent) => void
   /** A token request failed with no valid token to serve; `getToken()` rejects. */
-  requestFailed?(event: TokenFailureEvent): void
+  requestFailed?: (event: TokenFailureEvent) => void
 }
 
 export function emit<E>(hook: ((event: E) => void) | undefined, event: () => E): void {

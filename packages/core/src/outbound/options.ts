@@ -227,7 +227,7 @@ function hooks(value: unknown): TokenClientHooks {
   if (typeof value !== 'object' || value === null) throw new TypeError('"hooks" must be an object')
   for (const [name, hook] of Object.entries(value))
     if (typeof hook !== 'function') throw new TypeError(`"hooks.${name}" must be a function`)
-  return value as TokenClientHooks
+  return value
 }
 
 function stringRecord(value: unknown, name: string): Readonly<Record<string, string>> {

@@ -5,8 +5,8 @@ const MARK = '[REDACTED]'
 
 /**
  * Builds the one function every outgoing text (error message, hook payload, log line) passes
- * through. Secrets are also matched URL-encoded, the way they travel in a form body
- * (RFC 6749 §2.3.1), in case an issuer echoes the request back.
+ * through. Secrets are also matched URL-, form- and JSON-encoded, the ways they travel in
+ * a token request (RFC 6749 §2.3.1), in case an issuer echoes the request back.
  */
 export function createRedactor(secrets: ReadonlyArray<string | undefined>): Redactor {
   const variants = new Set<string>()
@@ -14,6 +14,8 @@ export function createRedactor(secrets: ReadonlyArray<string | undefined>): Reda
     if (secret === undefined || secret.length < 4) continue
     variants.add(secret)
     variants.add(encodeURIComponent(secret))
+    variants.add(new URLSearchParams({ s: secret }).toString().slice(2)) // form: space is '+'
+    variants.add(JSON.stringify(secret).slice(1, -1)) // inside a JSON string
   }
   const list = [...variants].sort((a, b) => b.length - a.length)
   if (list.length === 0) return (text) => text

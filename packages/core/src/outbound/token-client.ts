@@ -55,22 +55,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     return slot
   }
 
-  const getAccessToken = (tokenOptions?: TokenRequestOptions): Promise<AccessToken> => {
-    try {
-      return slotFor(tokenOptions).accessToken()
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
-  }
+  const getAccessToken = (tokenOptions?: TokenRequestOptions): Promise<AccessToken> =>
+    settle(() => slotFor(tokenOptions).accessToken())
 
   return Object.freeze({
-    getToken(tokenOptions?: TokenRequestOptions): Promise<string> {
-      try {
-        return slotFor(tokenOptions).token()
-      } catch (error) {
-        return Promise.reject(error as Error)
-      }
-    },
+    getToken: (tokenOptions?: TokenRequestOptions): Promise<string> =>
+      settle(() => slotFor(tokenOptions).token()),
     getAccessToken,
     fetch: createAuthorizedFetch({
       fetch: config.fetch,
@@ -84,6 +74,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       slots.deleteWhere((slot) => (slot.invalidate(), true))
     },
   })
+}
+
+/** A bad per-call option (a TypeError) becomes a rejection: callers only handle promises. */
+function settle<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start()
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
 }
 
 type Requester = (params: RequestParams) => Promise<TokenResponse>

@@ -1,5 +1,5 @@
 import { emit, type TokenClientHooks, type TokenSubject } from './hooks.js'
-import { isTokenRequestError, TokenRequestError } from './errors.js'
+import { isTokenRequestError, type TokenRequestError } from './errors.js'
 import { retrySchedule, type Schedule } from './refresh-policy.js'
 
 /** A token as handed to callers. */

@@ -159,7 +159,7 @@ describe('client.fetch', () => {
         method: 'POST',
         body,
         duplex: 'half',
-      } as RequestInit)
+      })
       expect(response.status).toBe(401)
       expect(api.seen).toHaveLength(1)
     } finally {
