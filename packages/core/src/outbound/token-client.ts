@@ -1,4 +1,3 @@
-import { TtlCache } from '../cache/ttl-cache.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import { createAuthorizedFetch } from './authorized-fetch.js'
 import { createConfigurationSource } from './discovery.js'
@@ -7,13 +6,9 @@ import { requestFormToken } from './form-token-request.js'
 import { requestJsonToken } from './json-token-request.js'
 import { normalizeOptions, type TokenClientConfig, type TokenClientOptions } from './options.js'
 import { schedule } from './refresh-policy.js'
-import {
-  cacheKey,
-  mergeParams,
-  type RequestParams,
-  type TokenRequestOptions,
-} from './request-params.js'
+import type { RequestParams, TokenRequestOptions } from './request-params.js'
 import { withRetry } from './retry.js'
+import { createSlotRegistry } from './slot-registry.js'
 import { lifetimeMs, type TokenResponse } from './token-response.js'
 import { TokenSlot, type AccessToken, type FetchedToken } from './token-slot.js'
 
@@ -35,33 +30,21 @@ export interface TokenClient {
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   const config = normalizeOptions(options)
   const request = createRequester(config)
-  const slots = new TtlCache<TokenSlot>({ maxEntries: 100, maxBytes: Number.POSITIVE_INFINITY })
   const newSlot = (params: RequestParams): TokenSlot =>
     new TokenSlot(subjectOf(config, params), () => fetchToken(config, request, params), config)
-  const defaultKey = cacheKey(config.endpointId, config.clientId, config.defaults)
-  const defaultSlot = newSlot(config.defaults)
-
-  // The default slot is found without building a key: the hot path is one field read.
-  const slotFor = (tokenOptions: TokenRequestOptions | undefined): TokenSlot => {
-    if (tokenOptions === undefined) return defaultSlot
-    const params = mergeParams(config.defaults, tokenOptions)
-    const key = cacheKey(config.endpointId, config.clientId, params)
-    if (key === defaultKey) return defaultSlot
-    let slot = slots.get(key, 0)
-    if (slot === undefined) {
-      slot = newSlot(params)
-      slots.set(key, slot, Number.POSITIVE_INFINITY, key.length)
-    }
-    return slot
-  }
-
-  const getAccessToken = (tokenOptions?: TokenRequestOptions): Promise<AccessToken> =>
-    settle(() => slotFor(tokenOptions).accessToken())
+  const registry = createSlotRegistry(config.endpointId, config.clientId, config.defaults, newSlot)
+  const { defaultSlot } = registry
 
   return Object.freeze({
+    // The default slot is a closure variable: a cache hit is a clock read and two comparisons.
     getToken: (tokenOptions?: TokenRequestOptions): Promise<string> =>
-      settle(() => slotFor(tokenOptions).token()),
-    getAccessToken,
+      tokenOptions === undefined
+        ? defaultSlot.token()
+        : settle(() => registry.slotFor(tokenOptions).token()),
+    getAccessToken: (tokenOptions?: TokenRequestOptions): Promise<AccessToken> =>
+      tokenOptions === undefined
+        ? defaultSlot.accessToken()
+        : settle(() => registry.slotFor(tokenOptions).accessToken()),
     fetch: createAuthorizedFetch({
       fetch: config.fetch,
       token: () => defaultSlot.accessToken(),
@@ -69,9 +52,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       bearer: config.preset.tokenHeader.name === 'authorization',
     }),
     invalidate(tokenOptions?: TokenRequestOptions): void {
-      if (tokenOptions !== undefined) return slotFor(tokenOptions).invalidate()
-      defaultSlot.invalidate()
-      slots.deleteWhere((slot) => (slot.invalidate(), true))
+      if (tokenOptions === undefined) registry.invalidateAll()
+      else registry.slotFor(tokenOptions).invalidate()
     },
   })
 }
