@@ -4,6 +4,18 @@ import type { TokenClientHooks } from './hooks.js'
 import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
 import { createRedactor, type Redactor } from './redact.js'
 import { requestParams, type RequestParams } from './request-params.js'
+import {
+  fn,
+  fraction,
+  globalFetch,
+  hooks,
+  integer,
+  nonEmptyString,
+  nonNegative,
+  optionalUrl,
+  positive,
+  stringRecord,
+} from './validate.js'
 
 /** A private key for `private_key_jwt` (RFC 7523 §2.2): PKCS#8 PEM, a private JWK or a CryptoKey. */
 export type ClientPrivateKey = string | JWK | CryptoKey
@@ -103,70 +115,87 @@ export interface TokenClientConfig {
   readonly redact: Redactor
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
-
 /** Validates once, at construction; every mistake is a TypeError naming the option. */
 export function normalizeOptions(options: TokenClientOptions): TokenClientConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createTokenClient() needs an options object')
-  const presetName = options.preset ?? 'generic'
-  const preset: IssuerPreset | undefined = (PRESETS as Record<string, IssuerPreset>)[presetName]
-  if (!preset || !Object.hasOwn(PRESETS, presetName))
-    throw new TypeError(`"preset" must be one of ${Object.keys(PRESETS).join(', ')}`)
+  const { name, preset } = presetOf(options.preset)
   const allowInsecureRequests = options.allowInsecureRequests === true
-  const issuer = optionalUrl(options.issuer, 'issuer', allowInsecureRequests)
-  let tokenEndpoint = optionalUrl(options.tokenEndpoint, 'tokenEndpoint', allowInsecureRequests)
-  if (tokenEndpoint === undefined && preset.json) {
-    if (preset.json.path === undefined || issuer === undefined)
-      throw new TypeError(`"tokenEndpoint" is required with preset "${presetName}"`)
-    tokenEndpoint = `${issuer.replace(/\/+$/, '')}${preset.json.path}`
-  }
-  if (issuer === undefined && tokenEndpoint === undefined)
-    throw new TypeError('"issuer" or "tokenEndpoint" must be set')
+  const endpoints = endpointsOf(options, name, preset, allowInsecureRequests)
   const clientId = nonEmptyString(options.clientId, 'clientId')
-  const { clientSecret, privateKey, authMethod } = credentials(options, preset)
-  if (options.audience !== undefined) nonEmptyString(options.audience, 'audience')
+  const auth = credentials(options, preset)
   if (options.audience !== undefined && preset.audienceParameter === 'none')
-    throw new TypeError(`"audience" is not sent to ${presetName}: the issuer sets it (see docs)`)
-  const secrets = [
-    clientSecret,
-    typeof privateKey?.key === 'string' ? privateKey.key : jwkD(privateKey?.key),
-  ]
+    throw new TypeError(`"audience" is not sent to ${name}: the issuer sets it (see docs)`)
+  const key = auth.privateKey?.key
+  const secrets = [auth.clientSecret, typeof key === 'string' ? key : jwkD(key)]
   return Object.freeze({
-    issuer,
-    tokenEndpoint,
-    endpointId: tokenEndpoint ?? issuer!,
+    ...endpoints,
     clientId,
-    clientSecret,
-    privateKey,
-    authMethod,
+    ...auth,
     preset,
     defaults: requestParams(options.scope, options.audience, options.resource, 'scope'),
     extraParams: stringRecord(options.extraParams, 'extraParams'),
-    timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
-    retry: Object.freeze({
-      retries: integer(options.retry?.retries ?? 3, 'retry.retries', 10),
-      baseDelayMs: nonNegative(options.retry?.baseDelayMs ?? 200, 'retry.baseDelayMs'),
-      maxDelayMs: nonNegative(options.retry?.maxDelayMs ?? 5_000, 'retry.maxDelayMs'),
-      maxRetryAfterMs: nonNegative(
-        options.retry?.maxRetryAfterMs ?? 30_000,
-        'retry.maxRetryAfterMs',
-      ),
-    }),
-    refreshAhead: Object.freeze({
-      minMs: nonNegative(options.refreshAhead?.minMs ?? 10_000, 'refreshAhead.minMs'),
-      ratio: fraction(options.refreshAhead?.ratio ?? 0.2, 'refreshAhead.ratio'),
-      maxMs: nonNegative(options.refreshAhead?.maxMs ?? 300_000, 'refreshAhead.maxMs'),
-      jitter: fraction(options.refreshAhead?.jitter ?? 0.1, 'refreshAhead.jitter'),
-    }),
-    defaultExpiresInMs: positive(options.defaultExpiresIn ?? 60, 'defaultExpiresIn') * 1000,
-    expiryLeewayMs: nonNegative(options.expiryLeewayMs ?? 5_000, 'expiryLeewayMs'),
+    ...policies(options),
     allowInsecureRequests,
     fetch: fn(options.fetch, 'fetch') ?? globalFetch,
     hooks: Object.freeze({ ...hooks(options.hooks) }),
     now: fn(options.now, 'now') ?? Date.now,
     redact: createRedactor(secrets),
   })
+}
+
+function presetOf(value: unknown): { name: string; preset: IssuerPreset } {
+  const name = value ?? 'generic'
+  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name))
+    throw new TypeError(`"preset" must be one of ${Object.keys(PRESETS).join(', ')}`)
+  return { name, preset: (PRESETS as Record<string, IssuerPreset>)[name]! }
+}
+
+/** The issuer to discover from, or the token endpoint (JSON presets derive it from the issuer). */
+function endpointsOf(
+  options: TokenClientOptions,
+  name: string,
+  preset: IssuerPreset,
+  allowInsecure: boolean,
+): Pick<TokenClientConfig, 'issuer' | 'tokenEndpoint' | 'endpointId'> {
+  const issuer = optionalUrl(options.issuer, 'issuer', allowInsecure)
+  let tokenEndpoint = optionalUrl(options.tokenEndpoint, 'tokenEndpoint', allowInsecure)
+  if (tokenEndpoint === undefined && preset.json) {
+    if (preset.json.path === undefined || issuer === undefined)
+      throw new TypeError(`"tokenEndpoint" is required with preset "${name}"`)
+    tokenEndpoint = `${issuer.replace(/\/+$/, '')}${preset.json.path}`
+  }
+  const endpointId = tokenEndpoint ?? issuer
+  if (endpointId === undefined) throw new TypeError('"issuer" or "tokenEndpoint" must be set')
+  return { issuer, tokenEndpoint, endpointId }
+}
+
+/** Timeouts, retries, refresh-ahead and expiry: numbers with defaults. */
+function policies(
+  options: TokenClientOptions,
+): Pick<
+  TokenClientConfig,
+  'timeoutMs' | 'retry' | 'refreshAhead' | 'defaultExpiresInMs' | 'expiryLeewayMs'
+> {
+  const retry = options.retry ?? {}
+  const ahead = options.refreshAhead ?? {}
+  return {
+    timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
+    retry: Object.freeze({
+      retries: integer(retry.retries ?? 3, 'retry.retries', 10),
+      baseDelayMs: nonNegative(retry.baseDelayMs ?? 200, 'retry.baseDelayMs'),
+      maxDelayMs: nonNegative(retry.maxDelayMs ?? 5_000, 'retry.maxDelayMs'),
+      maxRetryAfterMs: nonNegative(retry.maxRetryAfterMs ?? 30_000, 'retry.maxRetryAfterMs'),
+    }),
+    refreshAhead: Object.freeze({
+      minMs: nonNegative(ahead.minMs ?? 10_000, 'refreshAhead.minMs'),
+      ratio: fraction(ahead.ratio ?? 0.2, 'refreshAhead.ratio'),
+      maxMs: nonNegative(ahead.maxMs ?? 300_000, 'refreshAhead.maxMs'),
+      jitter: fraction(ahead.jitter ?? 0.1, 'refreshAhead.jitter'),
+    }),
+    defaultExpiresInMs: positive(options.defaultExpiresIn ?? 60, 'defaultExpiresIn') * 1000,
+    expiryLeewayMs: nonNegative(options.expiryLeewayMs ?? 5_000, 'expiryLeewayMs'),
+  }
 }
 
 function credentials(
@@ -207,74 +236,3 @@ function isJwk(key: ClientPrivateKey): key is JWK {
 function jwkD(key: ClientPrivateKey | undefined): string | undefined {
   return key !== undefined && isJwk(key) ? key.d : undefined
 }
-
-function optionalUrl(value: unknown, name: string, allowInsecure: boolean): string | undefined {
-  if (value === undefined) return undefined
-  const text = nonEmptyString(value, name)
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new TypeError(`"${name}" must be an absolute URL`)
-  }
-  if (url.protocol === 'https:') return text
-  if (url.protocol === 'http:' && (allowInsecure || LOOPBACK.has(url.hostname))) return text
-  throw new TypeError(`"${name}" must be an https: URL (http: only on loopback)`)
-}
-
-function hooks(value: unknown): TokenClientHooks {
-  if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null) throw new TypeError('"hooks" must be an object')
-  for (const [name, hook] of Object.entries(value))
-    if (typeof hook !== 'function') throw new TypeError(`"hooks.${name}" must be a function`)
-  return value
-}
-
-function stringRecord(value: unknown, name: string): Readonly<Record<string, string>> {
-  if (value === undefined) return Object.freeze({})
-  if (typeof value !== 'object' || value === null)
-    throw new TypeError(`"${name}" must be an object`)
-  const out: Record<string, string> = {}
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new TypeError(`"${name}.${key}" must be a string`)
-    out[key] = v
-  }
-  return Object.freeze(out)
-}
-
-function fn<T>(value: T | undefined, name: string): T | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    throw new TypeError(`"${name}" must be a function`)
-  return value
-}
-
-export function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`"${name}" must be a non-empty string`)
-  return value
-}
-
-function nonNegative(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
-    throw new TypeError(`"${name}" must be a finite number >= 0`)
-  return value
-}
-
-function positive(value: unknown, name: string): number {
-  if (nonNegative(value, name) === 0) throw new TypeError(`"${name}" must be a number > 0`)
-  return value as number
-}
-
-function fraction(value: unknown, name: string): number {
-  if (nonNegative(value, name) > 1) throw new TypeError(`"${name}" must be between 0 and 1`)
-  return value as number
-}
-
-function integer(value: unknown, name: string, max: number): number {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max)
-    throw new TypeError(`"${name}" must be an integer from 0 to ${max}`)
-  return value as number
-}
-
-// Looked up per call, so test tools that patch globalThis.fetch later still apply.
-const globalFetch: FetchLike = (input, init) => fetch(input, init)
