@@ -10,13 +10,26 @@ import {
   startIssuer,
   type TestIssuer,
 } from '../../../test/support/issuer.js'
+import { createTestKey, type TestKey } from '../../../test/support/keys.js'
 
 const SECRET = DEFAULT_CLIENTS[0]!.client_secret!
 let issuer: TestIssuer
 let dir: string
+let signingKey: TestKey
 
 beforeAll(async () => {
-  issuer = await startIssuer()
+  signingKey = await createTestKey('ES256')
+  issuer = await startIssuer({
+    clients: [
+      ...DEFAULT_CLIENTS,
+      {
+        client_id: 'signer',
+        scope: 'event.create',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [signingKey.publicJwk] },
+      },
+    ],
+  })
   dir = await mkdtemp(join(tmpdir(), 'm2m-auth-cli-'))
 })
 afterAll(async () => {
@@ -69,6 +82,28 @@ describe('m2m-auth token', () => {
     expect(body).toMatchObject({ token_type: 'bearer', scope: 'event.view' })
     expect(body.expires_in).toBeGreaterThan(290)
     expect(body.headers).toEqual({ authorization: `Bearer ${String(body.access_token)}` })
+  })
+
+  it('authenticates with private_key_jwt from --private-key-file (a JWK)', async () => {
+    await writeFile(join(dir, 'key.json'), JSON.stringify(signingKey.privateJwk), { mode: 0o600 })
+    const out = await cli([
+      '--issuer',
+      issuer.issuer,
+      '--client-id',
+      'signer',
+      '--resource',
+      DEFAULT_RESOURCE,
+      '--private-key-file',
+      'key.json',
+    ])
+    expect(out).toMatchObject({ code: 0, stderr: '' })
+    const authenticator = createAuthenticator({
+      bearer: { issuer: issuer.issuer, audience: DEFAULT_RESOURCE },
+    })
+    const principal = await authenticator.authenticate({
+      authorization: `Bearer ${out.stdout.trim()}`,
+    })
+    expect(principal.clientId).toBe('signer')
   })
 
   it('refuses --client-secret on the command line', async () => {
