@@ -34,6 +34,12 @@ export function toTokenError(error: unknown, what: string, redact: Redactor): To
       message: redact(`the ${what} answered with an invalid response: ${describeFailure(error)}`),
     })
   }
+  // openid-client's own argument checks are programming errors: not an outage, not retried.
+  if (
+    error instanceof TypeError &&
+    /^ERR_INVALID_ARG/.test(String((error as { code?: unknown }).code))
+  )
+    throw error
   // fetch() rejects with a TypeError ("fetch failed") whose cause names the socket error.
   return unreachable(what, describeFailure(error), redact)
 }

@@ -95,10 +95,9 @@ async function fetchToken(
         reason: error.message,
       })),
   )
-  const lifetime = lifetimeMs(response, config.defaultExpiresInMs)
-  const received = config.now()
-  // Counted from when the request was sent: time in flight shortens the token's life.
-  const elapsed = received - started
+  // Lifetimes count from when the request was sent: time in flight shortens, never lengthens.
+  const elapsed = config.now() - started
+  const lifetime = lifetimeMs(response, config.defaultExpiresInMs, elapsed)
   return {
     token: accessTokenOf(config, response, Date.now() + lifetime - elapsed),
     schedule: schedule(config, started, lifetime),

@@ -14,12 +14,13 @@ export interface TokenResponse {
  * shortens, never lengthens, its life): `expires_in` as a number or numeric string, else the
  * JWT's `exp` (RFC 7519 §4.1.4; read, not verified: we only schedule by it), else the default.
  */
-export function lifetimeMs(response: TokenResponse, defaultMs: number): number {
+export function lifetimeMs(response: TokenResponse, defaultMs: number, elapsedMs: number): number {
   const seconds = toSeconds(response.expiresIn)
   if (seconds !== undefined) return seconds * 1000
   const exp = jwtExp(response.accessToken)
-  // `exp` is wall-clock time, so it is compared with the wall clock, not an injected one.
-  if (exp !== undefined) return Math.max(0, exp * 1000 - Date.now())
+  // `exp` is wall-clock time, so it is compared with the wall clock, not an injected one;
+  // `elapsedMs` converts "from now" into "from when the request was sent".
+  if (exp !== undefined) return Math.max(0, exp * 1000 - Date.now() + elapsedMs)
   return defaultMs
 }
 

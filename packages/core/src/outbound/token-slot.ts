@@ -1,4 +1,4 @@
-import { emit, type TokenClientHooks, type TokenSubject } from './hooks.js'
+import { emit, type TokenClientHooks, type TokenFailureEvent, type TokenSubject } from './hooks.js'
 import { isTokenRequestError, type TokenRequestError } from './errors.js'
 import { retrySchedule, type Schedule } from './refresh-policy.js'
 
@@ -99,7 +99,7 @@ export class TokenSlot {
         ...this.subject,
         durationMs: fetched.durationMs,
         attempts: fetched.attempts,
-        expiresIn: Math.round((fetched.schedule.usableUntil - this.#context.now()) / 1000),
+        expiresIn: Math.round((fetched.token.expiresAt.getTime() - Date.now()) / 1000),
         background,
       }))
       this.#cached = cached
@@ -142,7 +142,7 @@ export class TokenSlot {
   }
 }
 
-function failureEvent(subject: TokenSubject, error: TokenRequestError) {
+function failureEvent(subject: TokenSubject, error: TokenRequestError): TokenFailureEvent {
   return { ...subject, code: error.code, reason: error.message, attempts: error.attempts }
 }
 
