@@ -43,3 +43,31 @@ export type { AttributionOptions } from './basic/attribution.js'
 export type { HeaderSink } from './basic/verifier.js'
 export { parseBasicCredentials } from './basic/parse.js'
 export type { BasicCredentials } from './basic/parse.js'
+export { createTokenClient } from './outbound/token-client.js'
+export type { TokenClient } from './outbound/token-client.js'
+export type {
+  TokenClientOptions,
+  ClientPrivateKey,
+  RetryOptions,
+  RefreshAheadOptions,
+} from './outbound/options.js'
+export type { TokenRequestOptions } from './outbound/request-params.js'
+export type { AccessToken } from './outbound/token-slot.js'
+export { TokenRequestError, isTokenRequestError } from './outbound/errors.js'
+export type { TokenErrorCode } from './outbound/errors.js'
+export { logHooks } from './outbound/hooks.js'
+export type {
+  TokenClientHooks,
+  TokenSubject,
+  TokenFetchedEvent,
+  CacheHitEvent,
+  RetryEvent,
+  TokenFailureEvent,
+} from './outbound/hooks.js'
+export { PRESETS as TOKEN_PRESETS } from './outbound/presets.js'
+export type {
+  PresetName as TokenPresetName,
+  AuthMethod,
+  AudienceParameter,
+  IssuerPreset as TokenIssuerPreset,
+} from './outbound/presets.js'
