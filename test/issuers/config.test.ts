@@ -126,6 +126,20 @@ describe('configuration from M2M_AUTH_* environment variables', () => {
     })
   }
 
+  it('shares the environment with the token client and till variables without refusing them', () => {
+    const env = {
+      M2M_AUTH_ISSUER: 'https://idp.example.com/',
+      M2M_AUTH_AUDIENCE: 'api',
+      M2M_AUTH_CLIENT_ID: 'order-service',
+      M2M_AUTH_CLIENT_SECRET: 'outbound-secret',
+      M2M_AUTH_SCOPE: 'inventory.read',
+      M2M_AUTH_TILL_PEPPER: 'pepper',
+    }
+    const options = authenticatorOptionsFromEnv(env)
+    expect(options.bearer).toMatchObject({ issuer: 'https://idp.example.com/', audience: ['api'] })
+    expect(JSON.stringify(options)).not.toContain('outbound-secret')
+  })
+
   it('never echoes a secret in its messages', () => {
     const secret = 'do-not-print-this-secret'
     let message = ''

@@ -29,6 +29,18 @@ const VARIABLES = {
 type Variable = keyof typeof VARIABLES
 const FILE = 'M2M_AUTH_CONFIG_FILE'
 const PREFIX = 'M2M_AUTH_'
+/**
+ * Variables other parts of m2m-auth read from the same environment (the outbound token client,
+ * `m2m-auth token`, till secret peppering). Known, so not refused; not inbound configuration.
+ */
+const OTHER_PARTS: ReadonlySet<string> = new Set([
+  'M2M_AUTH_CLIENT_ID',
+  'M2M_AUTH_CLIENT_SECRET',
+  'M2M_AUTH_CLIENT_SECRET_FILE',
+  'M2M_AUTH_SCOPE',
+  'M2M_AUTH_TOKEN_ENDPOINT',
+  'M2M_AUTH_TILL_PEPPER',
+])
 
 /**
  * Twelve-factor configuration: `M2M_AUTH_*` variables for one issuer, or
@@ -39,7 +51,9 @@ export function authenticatorOptionsFromEnv(
   env: Env = process.env,
   { cwd = process.cwd() }: { cwd?: string } = {},
 ): AuthenticatorOptions {
-  const present = Object.keys(env).filter((k) => k.startsWith(PREFIX) && env[k] !== undefined)
+  const present = Object.keys(env).filter(
+    (k) => k.startsWith(PREFIX) && env[k] !== undefined && !OTHER_PARTS.has(k),
+  )
   for (const name of present) {
     if (name !== FILE && !(name in VARIABLES)) {
       throw new TypeError(`${name}: is not a known variable (${hint(name)})`)
