@@ -15,8 +15,8 @@ const required = (name: string): string => {
 
 const service = await startStockService({
   framework: (env.FRAMEWORK ?? 'express') as Framework,
-  issuer: required('ISSUER'),
-  audience: required('AUDIENCE'),
+  issuer: required('M2M_AUTH_ISSUER'),
+  audience: required('M2M_AUTH_AUDIENCE'),
   tills: required('TILLS_FILE'),
   mode: (env.BASIC_MODE ?? 'deprecate') as BasicMode,
   sunset: env.SUNSET ? new Date(env.SUNSET) : undefined,

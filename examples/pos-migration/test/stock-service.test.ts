@@ -109,8 +109,8 @@ describe('the pos-migration entry point', () => {
       env: {
         ...process.env,
         FRAMEWORK: 'fastify',
-        ISSUER: issuer.issuer,
-        AUDIENCE: DEFAULT_RESOURCE,
+        M2M_AUTH_ISSUER: issuer.issuer,
+        M2M_AUTH_AUDIENCE: DEFAULT_RESOURCE,
         TILLS_FILE: tills,
         BASIC_MODE: 'deny',
         PORT: '0',
