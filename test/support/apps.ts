@@ -15,6 +15,8 @@ export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify']
 export interface AppAuthenticators {
   main: Authenticator
   down: Authenticator
+  /** Optional: a Basic-and-Bearer authenticator for POS tills, mounted on GET /stock. */
+  pos?: Authenticator
 }
 
 export interface RunningApp {
@@ -41,6 +43,7 @@ export function describePrincipal(auth: Principal | null | undefined): object {
  *   GET  /any             event.create or event.admin
  *   GET  /optional        optional authentication
  *   GET  /down/events     event.view, against an unreachable issuer
+ *   GET  /stock           stock.read, with the `pos` authenticator (when given)
  */
 export async function startApp(name: AdapterName, auth: AppAuthenticators): Promise<RunningApp> {
   switch (name) {
@@ -55,6 +58,7 @@ export async function startApp(name: AdapterName, auth: AppAuthenticators): Prom
 
 function expressApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
   const app = express()
+  if (auth.main.resourceMetadata) app.use(ex.resourceMetadata(auth.main))
   const main = ex.authenticate(auth.main)
   const show = (req: express.Request, res: express.Response): void => {
     res.json(describePrincipal(req.auth))
@@ -64,12 +68,14 @@ function expressApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
   app.get('/any', main, ex.requireAnyScope('event.create', 'event.admin'), show)
   app.get('/optional', ex.authenticate(auth.main, { optional: true }), show)
   app.get('/down/events', ex.authenticate(auth.down), ex.requireScope('event.view'), show)
+  if (auth.pos) app.get('/stock', ex.authenticate(auth.pos), ex.requireScope('stock.read'), show)
   return app
 }
 
 function koaApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
   const app = new Koa()
   app.silent = true
+  if (auth.main.resourceMetadata) app.use(ko.resourceMetadata(auth.main))
   const main = ko.authenticate(auth.main)
   const routes: Record<string, Koa.Middleware[]> = {
     'GET /events': [main, ko.requireScope('event.view')],
@@ -78,6 +84,7 @@ function koaApp(auth: AppAuthenticators): Parameters<typeof listen>[0] {
     'GET /optional': [ko.authenticate(auth.main, { optional: true })],
     'GET /down/events': [ko.authenticate(auth.down), ko.requireScope('event.view')],
   }
+  if (auth.pos) routes['GET /stock'] = [ko.authenticate(auth.pos), ko.requireScope('stock.read')]
   app.use(async (ctx, next) => {
     const chain = routes[`${ctx.method} ${ctx.path}`]
     if (!chain) {
@@ -133,6 +140,17 @@ async function fastifyApp(auth: AppAuthenticators): Promise<RunningApp> {
       show,
     )
   })
+  const pos = auth.pos
+  if (pos) {
+    await app.register(async (child) => {
+      await child.register(m2mAuth, { authenticator: pos })
+      child.get(
+        '/stock',
+        { onRequest: child.authenticate, preHandler: child.requireScope('stock.read') },
+        show,
+      )
+    })
+  }
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() }

@@ -1,10 +1,10 @@
 import type { TokenSet } from './tokens.js'
 
-export interface RequestCase {
+export interface RequestCase<T = TokenSet> {
   name: string
   method?: 'GET' | 'POST'
   path: string
-  headers: (t: TokenSet) => Record<string, string | string[]>
+  headers: (t: T) => Record<string, string | string[]>
   status: number
   /** The exact WWW-Authenticate value, or undefined when none must be sent. */
   challenge?: string
@@ -14,6 +14,8 @@ export interface RequestCase {
   /** For 2xx: the principal the handler saw. */
   principal?: object
   retryAfter?: boolean
+  /** Response headers that must have exactly these values (undefined: must be absent). */
+  responseHeaders?: Record<string, string | undefined>
 }
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })

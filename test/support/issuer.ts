@@ -21,6 +21,11 @@ export interface IssuerSetup {
   resources?: Record<string, string>
   /** Seconds an access token lives. */
   accessTokenTTL?: number
+  /**
+   * The resource assumed when a token request names none; default the first of `resources`.
+   * `null`: none, so `token(id, { resource: null })` yields an opaque, introspectable token.
+   */
+  defaultResource?: string | null
 }
 
 export interface TestIssuer {
@@ -30,8 +35,11 @@ export interface TestIssuer {
   readonly tokenEndpoint: string
   /** The key the issuer signs with now. */
   readonly key: TestKey
-  /** A client-credentials token from the real token endpoint. */
-  token(clientId: string, options?: { scope?: string; resource?: string }): Promise<string>
+  /**
+   * A client-credentials token from the real token endpoint. `resource: null` sends no
+   * `resource=`, which makes oidc-provider issue an opaque token (for introspection).
+   */
+  token(clientId: string, options?: { scope?: string; resource?: string | null }): Promise<string>
   /** A token signed with the issuer's own key but with claims of our choosing. */
   sign(claims: JWTPayload, header?: Record<string, unknown>): Promise<string>
   /** Restart the issuer with a new signing key; the old key stays published (rotation). */
@@ -64,13 +72,11 @@ export async function startIssuer(setup: IssuerSetup = {}): Promise<TestIssuer> 
   let server = await listen(keys)
 
   async function listen(current: TestKey[]): Promise<Server> {
-    const provider = createProvider(
-      issuer,
-      current,
-      clients,
-      resources,
-      setup.accessTokenTTL ?? 300,
-    )
+    const provider = createProvider(issuer, current, clients, resources, {
+      accessTokenTTL: setup.accessTokenTTL ?? 300,
+      defaultResource:
+        setup.defaultResource === undefined ? Object.keys(resources)[0]! : setup.defaultResource,
+    })
     const handler = provider.callback()
     const http = createServer((req, res) => void handler(req, res))
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
@@ -90,7 +96,8 @@ export async function startIssuer(setup: IssuerSetup = {}): Promise<TestIssuer> 
       const client = clients.find((c) => c.client_id === clientId)
       if (!client?.client_secret) throw new Error(`no secret client ${clientId}`)
       const body = new URLSearchParams({ grant_type: 'client_credentials' })
-      body.set('resource', options.resource ?? Object.keys(resources)[0]!)
+      if (options.resource !== null)
+        body.set('resource', options.resource ?? Object.keys(resources)[0]!)
       if (options.scope !== undefined) body.set('scope', options.scope)
       const response = await fetch(tokenEndpoint, {
         method: 'POST',
@@ -129,7 +136,7 @@ function createProvider(
   keys: TestKey[],
   clients: TestClient[],
   resources: Record<string, string>,
-  accessTokenTTL: number,
+  { accessTokenTTL, defaultResource }: { accessTokenTTL: number; defaultResource: string | null },
 ): Provider {
   const allScopes = new Set(Object.values(resources).flatMap((s) => s.split(' ')))
   const provider = new Provider(issuer, {
@@ -149,7 +156,7 @@ function createProvider(
       introspection: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => Object.keys(resources)[0]!,
+        defaultResource: () => defaultResource ?? undefined,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
           const scope = resources[resourceIndicator]

@@ -4,6 +4,15 @@ import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
 import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
 import { invalidToken } from './bearer/jws.js'
 import type { Principal } from './principal.js'
+import { normalizeBasic, type BasicOptions } from './basic/options.js'
+import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
+import { attribute, normalizeAttribution, type AttributionOptions } from './basic/attribution.js'
+import {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
+} from './resource-metadata.js'
+import { tokenHeaderOption } from './token-header.js'
 import {
   missingCredentials,
   readCredentials,
@@ -21,11 +30,24 @@ export interface AuthenticatorOptions {
   maxTokenLength?: number
   /** The verified-token cache; `false` turns it off. */
   cache?: VerifiedTokenCacheOptions | false
+  /**
+   * Read the bearer token from this header instead of `Authorization: Bearer` (a preset such
+   * as `capillary` sets it). Either source is accepted; both at once are a 400.
+   */
+  tokenHeader?: string
+  /** Serve RFC 9728 protected resource metadata and announce it in 401 challenges. */
+  resourceMetadata?: ResourceMetadataOptions
+  /** Legacy POS tills on HTTP Basic (RFC 7617), alongside Bearer on the same routes. */
+  basic?: BasicOptions
+  /** Let a POS gateway's token name the till it acts for in a header. */
+  attribution?: AttributionOptions
 }
 
 export interface AuthenticateOptions {
   /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
   optional?: boolean
+  /** Where successful Basic responses get their Deprecation/Sunset/Link headers (Node's `res`). */
+  response?: HeaderSink
 }
 
 export interface Authenticator {
@@ -34,48 +56,76 @@ export interface Authenticator {
   authenticate(request: AuthRequest, options: AuthenticateOptions): Promise<Principal | undefined>
   /** The realm and schemes this authenticator challenges with. */
   readonly challenge: Readonly<ChallengeConfig>
+  /** RFC 9728 metadata for adapters to serve, when `resourceMetadata` is configured. */
+  readonly resourceMetadata: ResourceMetadata | undefined
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object')
   }
-  const challengeConfig: ChallengeConfig = Object.freeze({ realm: realm(options.realm) })
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
   const isKnownToken = bearer.isCached
+  const configs = [...new Set(bearer.issuers.values())].map((v) => v.config)
+  const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
+  const resourceMetadata =
+    options.resourceMetadata === undefined
+      ? undefined
+      : createResourceMetadata(
+          options.resourceMetadata,
+          configs.map((c) => c.issuer),
+        )
+  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic)
+  const basic = basicConfig && createBasicVerifier(basicConfig)
+  const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
+  // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
+  const challengeConfig: ChallengeConfig = Object.freeze({
+    realm: realm(options.realm),
+    basicRealm: basicConfig?.mode === 'deny' ? undefined : basicConfig?.realm,
+    resourceMetadata: resourceMetadata?.url,
+  })
 
-  const dispatch = async (credentials: Credentials): Promise<Principal> => {
+  const dispatch = async (
+    credentials: Credentials,
+    request: AuthRequest,
+    response: HeaderSink | undefined,
+  ): Promise<Principal> => {
     switch (credentials.scheme) {
-      case 'bearer':
-        return bearer.verify(credentials.token)
+      case 'bearer': {
+        const principal = await bearer.verify(credentials.token)
+        return attribution ? attribute(principal, request, attribution) : principal
+      }
       case 'basic':
+        if (basic) return basic.verify(credentials.value, request, response)
+        throw schemeDisabled()
       case 'other':
-        throw new MissingCredentialsError({
-          code: 'ERR_SCHEME_DISABLED',
-          description: 'this authentication scheme is not accepted here',
-        })
+        throw schemeDisabled()
     }
   }
 
   async function authenticate(
     request: AuthRequest,
-    { optional = false }: AuthenticateOptions = {},
+    { optional = false, response }: AuthenticateOptions = {},
   ): Promise<Principal | undefined> {
     rememberChallengeConfig(request, challengeConfig)
     try {
-      const credentials = readCredentials(request, isKnownToken)
+      const credentials = readCredentials(request, tokenHeader, isKnownToken)
       if (credentials === undefined) {
         if (optional) return undefined
         throw missingCredentials(request, challengeConfig)
       }
-      return await dispatch(credentials)
+      return await dispatch(credentials, request, response)
     } catch (error) {
       throw finalError(error).withConfig(challengeConfig)
     }
   }
 
-  return { authenticate: authenticate as Authenticator['authenticate'], challenge: challengeConfig }
+  return {
+    authenticate: authenticate as Authenticator['authenticate'],
+    challenge: challengeConfig,
+    resourceMetadata,
+  }
 }
 
 function bearerVerifier(
@@ -90,15 +140,22 @@ function bearerVerifier(
     normalizeIssuer(o, list.length === 1 ? 'bearer' : `bearer[${i}]`),
   )
   const seen = new Set<string>()
-  for (const c of configs) {
-    if (seen.has(c.issuer)) throw new TypeError(`"bearer" lists issuer ${c.issuer} twice`)
-    seen.add(c.issuer)
+  for (const iss of configs.flatMap((c) => c.issuers)) {
+    if (seen.has(iss)) throw new TypeError(`"bearer" lists issuer ${iss} twice`)
+    seen.add(iss)
   }
   const maxTokenLength = options.maxTokenLength ?? 8192
   if (!Number.isInteger(maxTokenLength) || maxTokenLength < 64) {
     throw new TypeError('"maxTokenLength" must be an integer >= 64')
   }
   return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {} })
+}
+
+function schemeDisabled(): AuthError {
+  return new MissingCredentialsError({
+    code: 'ERR_SCHEME_DISABLED',
+    description: 'this authentication scheme is not accepted here',
+  })
 }
 
 function realm(value: unknown): string {

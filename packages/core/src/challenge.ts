@@ -33,6 +33,8 @@ export interface ChallengeConfig {
   realm?: string | undefined
   /** Realm of the Basic challenge; present only where Basic is enabled. */
   basicRealm?: string | undefined
+  /** URL of the RFC 9728 protected resource metadata, announced on 401s. */
+  resourceMetadata?: string | undefined
 }
 
 interface ChallengeSource {
@@ -52,6 +54,8 @@ export function challengesFor(error: ChallengeSource, config: ChallengeConfig): 
       ['error', error.error],
       ['error_description', error.error === undefined ? undefined : error.message],
       ['scope', error.scope],
+      // RFC 9728 §5.1: tells a client where to learn which issuer and scopes to use.
+      ['resource_metadata', error.status === 401 ? config.resourceMetadata : undefined],
     ],
   }
   if (error.status === 403 || config.basicRealm === undefined) return [bearer]

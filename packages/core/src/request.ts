@@ -46,11 +46,14 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 
 /**
  * Parses the request's credentials by the RFC 7235 §2.1 grammar; exactly one is allowed.
+ * `tokenHeader` names a header carrying a bare token instead (Capillary, some gateways);
+ * a token there and an Authorization header together are two credentials, so a 400.
  * `isKnownToken` may vouch for a bearer token that already passed this parse (a verified,
  * cached one), which then skips the b64token scan: it is the costliest step of a hot request.
  */
 export function readCredentials(
   request: AuthRequest,
+  tokenHeader?: string,
   isKnownToken?: (token: string) => boolean,
 ): Credentials | undefined {
   rejectQueryToken(request.url)
@@ -60,10 +63,17 @@ export function readCredentials(
       : typeof request.authorization === 'string'
         ? [request.authorization]
         : request.authorization
+  const tokens = tokenHeader === undefined ? NONE : headerValues(request, tokenHeader)
+  if (tokens.length > 0) {
+    if (tokens.length > 1 || values.length > 0) throw malformed(ONE_CREDENTIAL)
+    return { scheme: 'bearer', token: parseBearerToken(tokens[0]!.trim()) }
+  }
   if (values.length === 0) return undefined
   if (values.length > 1) throw malformed('the request carries more than one Authorization header')
   return parseAuthorization(values[0]!, isKnownToken)
 }
+
+const ONE_CREDENTIAL = 'the request carries more than one credential'
 
 /** credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ], split without a regex. */
 export function parseAuthorization(

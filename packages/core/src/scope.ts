@@ -1,6 +1,7 @@
 import { InsufficientScopeError, type AuthError } from './errors.js'
 import type { Principal } from './principal.js'
 import { challenge, missingCredentials } from './request.js'
+import { registerScopes } from './scope-registry.js'
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
@@ -16,6 +17,7 @@ export function createScopeCheck(
   scopes: readonly string[],
 ): (principal: Principal | null | undefined, request?: object) => void {
   const required = validateScopes(scopes)
+  registerScopes(required)
   const scopeParam = required.join(' ')
   const description =
     mode === 'all' || required.length === 1

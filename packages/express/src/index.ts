@@ -39,7 +39,7 @@ export function authenticate(
   }
   return (req, res, next) => {
     if (!handleErrors) passErrors.add(req)
-    authenticator.authenticate(req, { optional }).then(
+    authenticator.authenticate(req, { optional, response: res }).then(
       (principal) => {
         req.auth = principal
         next()
@@ -78,6 +78,16 @@ function fail(error: AuthError, req: Request, res: Response, next: NextFunction)
     return
   }
   res.status(error.status).set(error.headers).json(error.toJSON())
+}
+
+/** Serves the authenticator's RFC 9728 protected resource metadata: `app.use(resourceMetadata(a))`. */
+export function resourceMetadata(authenticator: Authenticator): RequestHandler {
+  const metadata = authenticator?.resourceMetadata
+  if (metadata === undefined) throw new TypeError('the authenticator has no "resourceMetadata"')
+  return (req, res, next) => {
+    if (req.method !== 'GET' || req.path !== metadata.path) return next()
+    res.json(metadata.document())
+  }
 }
 
 export type { Principal } from '@m2m-auth/core'

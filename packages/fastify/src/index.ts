@@ -53,7 +53,11 @@ export function authenticate(
   }
   return async (request, reply) => {
     try {
-      request.auth = (await authenticator.authenticate(request.raw, { optional })) ?? null
+      request.auth =
+        (await authenticator.authenticate(request.raw, {
+          optional,
+          response: reply.raw,
+        })) ?? null
     } catch (error) {
       return fail(error as AuthError, reply, handleErrors)
     }
@@ -86,20 +90,28 @@ function fail(error: AuthError, reply: FastifyReply, handleErrors: boolean): Fas
   return reply.code(error.status).headers(error.headers).send(error.toJSON())
 }
 
-// Registration is synchronous work; fastify-plugin accepts a callback-style plugin too.
+// Registration is synchronous; errors go to `done` so `register()` rejects with them.
 const plugin: FastifyPluginCallback<M2mAuthOptions> = (app, options, done) => {
-  const { authenticator, optional = false, handleErrors = true } = options
-  const hook = authenticate(authenticator, { optional, handleErrors })
-  if (app.hasDecorator('authenticate')) {
-    throw new Error(
-      '@m2m-auth/fastify is already registered in this context or a parent; use sibling contexts for different authenticators',
-    )
+  try {
+    const { authenticator, optional = false, handleErrors = true } = options
+    const hook = authenticate(authenticator, { optional, handleErrors })
+    if (app.hasDecorator('authenticate')) {
+      throw new Error(
+        '@m2m-auth/fastify is already registered in this context or a parent; use sibling contexts for different authenticators',
+      )
+    }
+    if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null)
+    app.decorate('authenticate', hook)
+    app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
+    app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
+    // RFC 9728: served whenever the authenticator has `resourceMetadata` (once per app).
+    const metadata = authenticator.resourceMetadata
+    if (metadata && !app.hasRoute({ method: 'GET', url: metadata.path }))
+      app.get(metadata.path, (_request, reply) => reply.send(metadata.document()))
+    done()
+  } catch (error) {
+    done(error as Error)
   }
-  if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null)
-  app.decorate('authenticate', hook)
-  app.decorate('requireScope', (...scopes: string[]) => scopeHook('all', scopes, handleErrors))
-  app.decorate('requireAnyScope', (...scopes: string[]) => scopeHook('any', scopes, handleErrors))
-  done()
 }
 
 /** `await app.register(m2mAuth, { authenticator })` */

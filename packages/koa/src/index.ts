@@ -31,7 +31,7 @@ export function authenticate(
     throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
   }
   return async (ctx, next) => {
-    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional })
+    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
     await next()
   }
 }
@@ -51,6 +51,19 @@ function scopeMiddleware(mode: ScopeMode, scopes: string[]): Middleware {
   return async (ctx, next) => {
     check(ctx.state.auth, ctx.req)
     await next()
+  }
+}
+
+/** Serves the authenticator's RFC 9728 protected resource metadata: `app.use(resourceMetadata(a))`. */
+export function resourceMetadata(authenticator: Authenticator): Middleware {
+  const metadata = authenticator?.resourceMetadata
+  if (metadata === undefined) throw new TypeError('the authenticator has no "resourceMetadata"')
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== metadata.path) {
+      await next()
+      return
+    }
+    ctx.body = metadata.document()
   }
 }
 

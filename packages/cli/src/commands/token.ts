@@ -1,7 +1,160 @@
-import type { Command } from '../io.js'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  createTokenClient,
+  logHooks,
+  TOKEN_PRESETS,
+  type AuthMethod,
+  type ClientPrivateKey,
+  type TokenPresetName,
+  type TokenClientOptions,
+} from '@m2m-auth/core'
+import { UsageError, type Command, type Io } from '../io.js'
 
-/** Not built yet; see the open issue for `m2m-auth token`. */
-export const token: Command = (_args, io) => {
-  io.stderr.write('m2m-auth token: not available in this version\n')
-  return Promise.resolve(1)
+const USAGE = `usage: m2m-auth token --issuer <url> --client-id <id> [options]
+
+Prints an access token (OAuth 2.0 client credentials, RFC 6749 §4.4), e.g.
+  curl -H "Authorization: Bearer $(m2m-auth token --issuer … --client-id …)" https://api…
+
+options:
+  --issuer <url>              issuer to discover the token endpoint from   [M2M_AUTH_ISSUER]
+  --token-endpoint <url>      token endpoint, skipping discovery
+  --client-id <id>                                                        [M2M_AUTH_CLIENT_ID]
+  --scope <scopes>            space-separated
+  --audience <uri>            the API the token is for                      [M2M_AUTH_AUDIENCE]
+  --resource <uri>            RFC 8707 resource indicator (repeatable)
+  --preset <name>             ${Object.keys(TOKEN_PRESETS).join(', ')}
+  --auth-method <method>      client_secret_basic (default), client_secret_post, private_key_jwt
+  --client-secret-file <path> read the secret from a file          (or set M2M_AUTH_CLIENT_SECRET)
+  --private-key-file <path>   PKCS#8 PEM or JWK for private_key_jwt
+  --json                      print the token response as JSON
+  --verbose                   log token requests and retries to stderr
+
+The client secret is never taken from the command line, where ps and shell history see it.
+`
+
+const OPTIONS = {
+  issuer: { type: 'string' },
+  'token-endpoint': { type: 'string' },
+  'client-id': { type: 'string' },
+  scope: { type: 'string' },
+  audience: { type: 'string' },
+  resource: { type: 'string', multiple: true },
+  preset: { type: 'string' },
+  'auth-method': { type: 'string' },
+  'client-secret-file': { type: 'string' },
+  'private-key-file': { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
+
+/** `m2m-auth token`: one token from the issuer, printed for scripts and curl. */
+export const token: Command = async (args, io) => {
+  refuseSecretArguments(args)
+  let values: Values
+  try {
+    ;({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }))
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`)
+  }
+  if (values.help) {
+    io.stdout.write(USAGE)
+    return 0
+  }
+  const options = await clientOptions(values, io)
+  let client: ReturnType<typeof createTokenClient>
+  try {
+    client = createTokenClient(options)
+  } catch (error) {
+    // Option mistakes are TypeErrors naming the option; on the command line they are usage errors.
+    if (error instanceof TypeError) throw new UsageError(error.message)
+    throw error
+  }
+  const accessToken = await client.getAccessToken()
+  if (!values.json) {
+    io.stdout.write(`${accessToken.accessToken}\n`)
+    return 0
+  }
+  const expiresIn = Math.max(0, Math.round((accessToken.expiresAt.getTime() - Date.now()) / 1000))
+  const body = {
+    access_token: accessToken.accessToken,
+    token_type: accessToken.tokenType,
+    expires_in: expiresIn,
+    expires_at: accessToken.expiresAt.toISOString(),
+    ...(accessToken.scope === undefined ? {} : { scope: accessToken.scope }),
+    headers: accessToken.headers,
+  }
+  io.stdout.write(`${JSON.stringify(body, null, 2)}\n`)
+  return 0
+}
+
+function refuseSecretArguments(args: string[]): void {
+  for (const arg of args) {
+    if (arg === '--client-secret' || arg.startsWith('--client-secret=')) {
+      throw new UsageError(
+        '--client-secret is refused: a secret on the command line is visible in ps and shell history. ' +
+          'Set M2M_AUTH_CLIENT_SECRET or use --client-secret-file <path>.',
+      )
+    }
+  }
+}
+
+async function clientOptions(values: Values, io: Io): Promise<TokenClientOptions> {
+  const common = {
+    issuer: values.issuer ?? io.env.M2M_AUTH_ISSUER,
+    tokenEndpoint: values['token-endpoint'],
+    clientId: required(values['client-id'] ?? io.env.M2M_AUTH_CLIENT_ID, '--client-id'),
+    scope: values.scope,
+    audience: values.audience ?? io.env.M2M_AUTH_AUDIENCE,
+    resource: values.resource,
+    preset: values.preset as TokenPresetName | undefined,
+    authMethod: values['auth-method'] as AuthMethod | undefined,
+    hooks: values.verbose ? logHooks((line) => io.stderr.write(`${line}\n`)) : undefined,
+  }
+  if (common.issuer === undefined && common.tokenEndpoint === undefined)
+    throw new UsageError(`--issuer or --token-endpoint is required\n\n${USAGE}`)
+  try {
+    if (values['private-key-file'] !== undefined) {
+      const text = (await readText(values['private-key-file'], io)).trim()
+      const privateKey = text.startsWith('{') ? (JSON.parse(text) as ClientPrivateKey) : text
+      return { ...common, privateKey }
+    }
+    return { ...common, clientSecret: await secret(values, io) }
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UsageError('--private-key-file is not valid JSON')
+    throw error
+  }
+}
+
+async function secret(values: Values, io: Io): Promise<string> {
+  const file = values['client-secret-file']
+  if (file !== undefined) {
+    const text = (await readText(file, io)).replace(/\r?\n$/, '')
+    if (text.length === 0) throw new UsageError(`--client-secret-file ${file} is empty`)
+    return text
+  }
+  const fromEnv = io.env.M2M_AUTH_CLIENT_SECRET
+  if (fromEnv === undefined || fromEnv.length === 0)
+    throw new UsageError(
+      'no client secret: set M2M_AUTH_CLIENT_SECRET, or use --client-secret-file or --private-key-file',
+    )
+  return fromEnv
+}
+
+async function readText(path: string, io: Io): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, path), 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
+  }
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value.length === 0)
+    throw new UsageError(`${name} is required\n\n${USAGE}`)
+  return value
 }

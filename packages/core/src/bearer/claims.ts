@@ -22,34 +22,72 @@ export function checkType(header: JwsHeader, config: IssuerConfig): void {
   )
 }
 
-/** RFC 7519 §4.1: exp, nbf, aud, with the configured clock tolerance. `iss` was matched already. */
+/**
+ * RFC 7519 §4.1: exp, nbf, aud (or the preset's audience claims), with the configured clock
+ * tolerance, then the preset's required claims. `iss` was matched already. Returns `exp`.
+ */
 export function checkClaims(
   payload: Record<string, unknown>,
   config: IssuerConfig,
   nowS: number,
 ): number {
-  const { exp, nbf, aud } = payload
+  const exp = checkExpiry(payload, config, nowS)
+  checkNotBefore(payload, config, nowS)
+  checkAudience(payload, config)
+  checkRequiredClaims(payload, config)
+  return exp
+}
+
+export function checkExpiry(
+  payload: Record<string, unknown>,
+  config: IssuerConfig,
+  nowS: number,
+): number {
+  const { exp } = payload
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw invalidToken('ERR_TOKEN_INVALID', 'the token has no valid exp claim')
   }
   if (exp <= nowS - config.clockTolerance)
     throw invalidToken('ERR_TOKEN_EXPIRED', 'the token has expired')
-  if (nbf !== undefined) {
-    if (typeof nbf !== 'number' || !Number.isFinite(nbf)) {
-      throw invalidToken('ERR_TOKEN_INVALID', 'the token nbf claim is not a number')
-    }
-    if (nbf > nowS + config.clockTolerance) {
-      throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet')
-    }
-  }
-  if (!audienceMatches(aud, config.audiences)) {
-    throw invalidToken('ERR_TOKEN_AUDIENCE', 'the token is not meant for this audience')
-  }
   return exp
+}
+
+export function checkNotBefore(
+  payload: Record<string, unknown>,
+  config: IssuerConfig,
+  nowS: number,
+): void {
+  const { nbf } = payload
+  if (nbf === undefined) return
+  if (typeof nbf !== 'number' || !Number.isFinite(nbf)) {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token nbf claim is not a number')
+  }
+  if (nbf > nowS + config.clockTolerance) {
+    throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet')
+  }
+}
+
+/** RFC 7519 §4.1.3, generalised: any of the configured audience claims may match. */
+export function checkAudience(payload: Record<string, unknown>, config: IssuerConfig): void {
+  for (const claim of config.audienceClaims) {
+    if (audienceMatches(payload[claim], config.audiences)) return
+  }
+  throw invalidToken('ERR_TOKEN_AUDIENCE', 'the token is not meant for this audience')
+}
+
+/** Data-driven claim checks from the preset (Cognito `token_use`, SuperTokens `stt`). */
+export function checkRequiredClaims(payload: Record<string, unknown>, config: IssuerConfig): void {
+  for (const [claim, value] of config.requiredClaims) {
+    if (payload[claim] !== value) {
+      throw invalidToken('ERR_TOKEN_INVALID', `the token ${claim} claim is not ${String(value)}`)
+    }
+  }
 }
 
 function audienceMatches(aud: unknown, audiences: ReadonlySet<string>): boolean {
   if (typeof aud === 'string') return audiences.has(aud)
+  // Capillary's client_id is a number.
+  if (typeof aud === 'number') return audiences.has(String(aud))
   if (Array.isArray(aud)) return aud.some((a) => typeof a === 'string' && audiences.has(a))
   return false
 }
@@ -57,10 +95,13 @@ function audienceMatches(aud: unknown, audiences: ReadonlySet<string>): boolean 
 export function toPrincipal(
   payload: Record<string, unknown>,
   config: IssuerConfig,
-  exp: number,
+  exp: number | undefined,
 ): Principal {
   const clientId =
-    stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? stringClaim(payload.cid)
+    stringClaim(payload.client_id) ??
+    stringClaim(payload.azp) ??
+    stringClaim(payload.cid) ?? // Okta
+    stringClaim(payload.appid) // Entra v1
   const subject = stringClaim(payload.sub) ?? clientId
   if (subject === undefined) throw invalidToken('ERR_TOKEN_INVALID', 'the token has no sub claim')
   const scopeClaim = config.scopeClaims.find((claim) => payload[claim] !== undefined)
@@ -70,7 +111,7 @@ export function toPrincipal(
     scheme: 'bearer',
     subject,
     clientId,
-    issuer: config.issuer,
+    issuer: typeof payload.iss === 'string' ? payload.iss : config.issuer,
     scopes: new ScopeSet(scopeClaim === undefined ? [] : parseScopeClaim(payload[scopeClaim])),
     scopeClaim,
     till:
@@ -80,10 +121,11 @@ export function toPrincipal(
           ? { id: tillId }
           : { id: tillId, store },
     claims: payload,
-    expiresAt: new Date(exp * 1000),
+    expiresAt: exp === undefined ? undefined : new Date(exp * 1000),
   })
 }
 
 function stringClaim(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
   return typeof value === 'string' && value.length > 0 ? value : undefined
 }

@@ -10,6 +10,7 @@ import {
 } from './algorithms.js'
 import { checkClaims, checkType, toPrincipal } from './claims.js'
 import { createMetadataSource } from './discovery.js'
+import { createIntrospector, type Introspect } from './introspection.js'
 import { RemoteJwks, type SelectedKey } from './jwks.js'
 import { invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
@@ -25,13 +26,20 @@ export interface IssuerVerifier {
   readonly config: IssuerConfig
   /** Synchronous once the signing key is known, so a fresh token costs no extra ticks. */
   verify(jwt: DecodedJwt): Verified | Promise<Verified>
+  /** The allowlist, key lookup and signature steps of `verify`, alone (for `doctor`). */
+  checkSignature(jwt: DecodedJwt): Promise<string>
+  /** RFC 7662 introspection of an opaque token, when configured. */
+  readonly introspect: Introspect | undefined
   /** Whether a cached result signed with this kid is still backed by the issuer's JWKS. */
   hasKid(kid: string): boolean
 }
 
 /** Everything needed to verify one issuer's JWTs; built once, at construction. */
 export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
-  const metadata = config.jwksUri === undefined ? createMetadataSource(config) : undefined
+  const needsMetadata =
+    config.jwksUri === undefined ||
+    (config.introspection !== undefined && !config.introspection.endpoint)
+  const metadata = needsMetadata ? createMetadataSource(config) : undefined
   const jwksUri = async (): Promise<string> => {
     if (config.jwksUri !== undefined) return config.jwksUri
     const { jwks_uri } = await metadata!.get()
@@ -41,12 +49,24 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   }
   const jwks = new RemoteJwks(config, jwksUri)
 
-  const withKey = (jwt: DecodedJwt, alg: AsymmetricAlgorithm, selected: SelectedKey): Verified => {
+  const withKey = (jwt: DecodedJwt, alg: AsymmetricAlgorithm, selected: SelectedKey): string => {
     if (!keyFitsAlgorithm(alg, selected.key)) {
       throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm does not match its key')
     }
     if (!verifySignature(alg, jwt.signingInput, jwt.signature, selected.key)) throw badSignature()
-    return verified(jwt, selected.kid)
+    return selected.kid
+  }
+
+  // Allowlist, key, signature; synchronous once jose has selected this header's key before.
+  const signatureKid = (jwt: DecodedJwt): string | Promise<string> => {
+    const alg = checkAlgorithm(jwt, config)
+    if (isHmac(alg)) {
+      if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
+      return ''
+    }
+    const known = jwks.knownKey(jwt.header)
+    if (known !== undefined) return withKey(jwt, alg, known)
+    return jwks.getKey(jwt.header).then((selected) => withKey(jwt, alg, selected))
   }
 
   const verified = (jwt: DecodedJwt, kid: string): Verified => {
@@ -57,22 +77,27 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   return {
     config,
     hasKid: (kid) => kid === '' || jwks.hasKid(kid),
+    checkSignature: async (jwt) => signatureKid(jwt),
+    introspect:
+      config.introspection === undefined
+        ? undefined
+        : createIntrospector(config, config.introspection, metadata && (() => metadata.get())),
     verify(jwt) {
-      const alg = jwt.header.alg as JwsAlgorithm
-      // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
-      if (!config.algorithms.has(alg)) {
-        throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
-      }
+      checkAlgorithm(jwt, config)
       checkType(jwt.header, config)
-      if (isHmac(alg)) {
-        if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
-        return verified(jwt, '')
-      }
-      const known = jwks.knownKey(jwt.header)
-      if (known !== undefined) return withKey(jwt, alg, known)
-      return jwks.getKey(jwt.header).then((selected) => withKey(jwt, alg, selected))
+      const kid = signatureKid(jwt)
+      return typeof kid === 'string' ? verified(jwt, kid) : kid.then((k) => verified(jwt, k))
     },
   }
+}
+
+function checkAlgorithm(jwt: DecodedJwt, config: IssuerConfig): JwsAlgorithm {
+  const alg = jwt.header.alg as JwsAlgorithm
+  // RFC 8725 §3.1: only algorithms on the allowlist; `none` never is.
+  if (!config.algorithms.has(alg)) {
+    throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm is not allowed')
+  }
+  return alg
 }
 
 function badSignature(): Error {

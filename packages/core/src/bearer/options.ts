@@ -6,13 +6,31 @@ import {
   type AsymmetricAlgorithm,
   type JwsAlgorithm,
 } from './algorithms.js'
+import {
+  normalizeIntrospection,
+  type IntrospectionConfig,
+  type IntrospectionOptions,
+} from './introspection-options.js'
+import { issuerForms, requiredClaims } from './presets/apply.js'
+import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
 
 /** One trusted issuer. */
 export interface BearerIssuerOptions {
   /** Must equal the tokens' `iss` claim exactly. */
   issuer: string
-  /** The `aud` values this service accepts; a token needs one of them. */
+  /**
+   * The `aud` values this service accepts; a token needs one of them. With a preset that
+   * checks another claim (Cognito `client_id`, Keycloak `azp`), list the accepted values of that.
+   */
   audience: string | readonly string[]
+  /** The issuer's token shape: `auth0`, `okta`, `entra`, `cognito`, `keycloak`, `hydra`, ... */
+  preset?: PresetName
+  /** Claim(s) compared with `audience`; default `aud`, or the preset's. */
+  audienceClaim?: string | readonly string[]
+  /** Claims that must carry exactly this value, on top of the preset's. */
+  requiredClaims?: Readonly<Record<string, string | number | boolean>>
+  /** Check tokens that are not JWTs (opaque tokens) by RFC 7662 introspection. */
+  introspection?: IntrospectionOptions
   /** Skip discovery and fetch keys from here. */
   jwksUri?: string
   /** Allowed `alg` values; asymmetric by default. HS* needs `secret`; `none` is never allowed. */
@@ -44,6 +62,14 @@ export interface BearerIssuerOptions {
 /** The validated, frozen form used at request time. */
 export interface IssuerConfig {
   readonly issuer: string
+  /** Every `iss` value accepted for this issuer (Entra's v1 and v2 forms); `issuer` first. */
+  readonly issuers: readonly string[]
+  readonly preset: PresetName | undefined
+  readonly audienceClaims: readonly string[]
+  readonly requiredClaims: ReadonlyArray<readonly [string, string | number | boolean]>
+  /** A header the preset's tokens travel in instead of Authorization (lower case). */
+  readonly tokenHeader: string | undefined
+  readonly introspection: IntrospectionConfig | undefined
   readonly audiences: ReadonlySet<string>
   readonly jwksUri: string | undefined
   readonly algorithms: ReadonlySet<JwsAlgorithm>
@@ -65,21 +91,28 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 export function normalizeIssuer(options: BearerIssuerOptions, at: string): IssuerConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`"${at}" must be an object`)
+  const preset = findPreset(options.preset, `${at}.preset`)
   const issuer = nonEmptyString(options.issuer, `${at}.issuer`)
   const allowInsecureRequests = options.allowInsecureRequests === true
-  checkUrl(issuer, `${at}.issuer`, allowInsecureRequests)
-  if (options.jwksUri !== undefined)
-    checkUrl(options.jwksUri, `${at}.jwksUri`, allowInsecureRequests)
+  const url = (value: string, name: string): void => checkUrl(value, name, allowInsecureRequests)
+  if (preset?.issuerIsName === true) {
+    if (options.jwksUri === undefined) {
+      throw new TypeError(`"${at}.jwksUri" is required: preset ${preset.name} has no discovery`)
+    }
+  } else {
+    url(issuer, `${at}.issuer`)
+  }
+  if (options.jwksUri !== undefined) url(options.jwksUri, `${at}.jwksUri`)
   const secret = normalizeSecret(options.secret, `${at}.secret`)
   return Object.freeze({
     issuer,
+    ...presetFields(options, preset, at, url),
     audiences: new Set(audiences(options.audience, `${at}.audience`)),
     jwksUri: options.jwksUri,
     algorithms: algorithms(options.algorithms, secret, `${at}.algorithms`),
     secret,
     clockTolerance: nonNegative(options.clockTolerance ?? 5, `${at}.clockTolerance`),
     requireAccessTokenType: options.requireAccessTokenType === true,
-    scopeClaims: scopeClaims(options.scopeClaim, `${at}.scopeClaim`),
     tillClaims: Object.freeze({
       id: options.tillClaims?.id ?? 'till_id',
       store: options.tillClaims?.store ?? 'store_id',
@@ -92,6 +125,41 @@ export function normalizeIssuer(options: BearerIssuerOptions, at: string): Issue
     fetch: options.fetch ?? globalFetch,
   })
 }
+
+/** The fields a preset shapes, each overridable by the matching option. */
+function presetFields(
+  options: BearerIssuerOptions,
+  preset: IssuerPreset | undefined,
+  at: string,
+  url: (value: string, name: string) => void,
+) {
+  const introspection = normalizeIntrospection(options.introspection, `${at}.introspection`, url)
+  if (preset?.opaqueByDefault === true && introspection === undefined) {
+    throw new TypeError(
+      `"${at}.introspection" is required: ${preset.name} issues opaque access tokens by default`,
+    )
+  }
+  return {
+    issuers: Object.freeze(issuerForms(options.issuer, preset, `${at}.issuer`)),
+    preset: preset?.name,
+    audienceClaims: claimNames(
+      options.audienceClaim,
+      preset?.audienceClaims ?? ['aud'],
+      `${at}.audienceClaim`,
+    ),
+    requiredClaims: requiredClaims(preset, options.requiredClaims, `${at}.requiredClaims`),
+    tokenHeader: preset?.tokenHeader,
+    introspection,
+    scopeClaims: claimNames(
+      options.scopeClaim,
+      preset?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS,
+      `${at}.scopeClaim`,
+    ),
+  }
+}
+
+/** Every claim name issuers use for scopes; the first present in a token is used. */
+const DEFAULT_SCOPE_CLAIMS = Object.freeze(['scope', 'scp', 'scopes', 'permissions', 'roles'])
 
 function nonEmptyString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -150,8 +218,8 @@ function normalizeSecret(value: unknown, name: string): Uint8Array | undefined {
   return new Uint8Array(bytes)
 }
 
-function scopeClaims(value: unknown, name: string): readonly string[] {
-  if (value === undefined) return Object.freeze(['scope', 'scp'])
+function claimNames(value: unknown, fallback: readonly string[], name: string): readonly string[] {
+  if (value === undefined) return Object.freeze([...fallback])
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list) || list.length === 0) {
     throw new TypeError(`"${name}" must be a claim name or a non-empty array of them`)

@@ -2,7 +2,8 @@ import { TtlCache } from '../cache/ttl-cache.js'
 import { isAuthError, type AuthError } from '../errors.js'
 import type { Principal } from '../principal.js'
 import { createIssuerVerifier, type IssuerVerifier, type Verified } from './issuer-verifier.js'
-import { decodeJwt, invalidToken } from './jws.js'
+import { isInactive } from './introspection.js'
+import { decodeJwt, invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
 
 export interface VerifiedTokenCacheOptions {
@@ -39,7 +40,12 @@ export function createBearerVerifier(
   configs: readonly IssuerConfig[],
   options: { maxTokenLength: number; cache: VerifiedTokenCacheOptions | false },
 ): BearerVerifier {
-  const issuers = new Map(configs.map((c) => [c.issuer, createIssuerVerifier(c)] as const))
+  const verifiers = configs.map(createIssuerVerifier)
+  // Every accepted `iss` form points at its issuer (Entra tenants have two).
+  const issuers = new Map(
+    verifiers.flatMap((v) => v.config.issuers.map((iss) => [iss, v] as const)),
+  )
+  const introspecting = verifiers.filter((v) => v.introspect !== undefined)
   const cache = new TtlCache<CacheEntry>({
     maxEntries: options.cache === false ? 0 : (options.cache.maxEntries ?? 10_000),
     maxBytes: options.cache === false ? 0 : (options.cache.maxBytes ?? 32 * 1024 * 1024),
@@ -58,7 +64,14 @@ export function createBearerVerifier(
 
   // Not async: with the key already known the whole check is synchronous.
   const verifyCold = (token: string): Principal | Promise<Principal> => {
-    const jwt = decodeJwt(token)
+    let jwt: DecodedJwt
+    try {
+      jwt = decodeJwt(token)
+    } catch (notJwt) {
+      // Not a JWT: an opaque token, which only an introspecting issuer can vouch for.
+      if (introspecting.length === 0) throw notJwt
+      return introspectAny(introspecting, token).then((found) => remember(token, ...found))
+    }
     const iss = jwt.payload.iss
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
     if (issuer === undefined)
@@ -94,8 +107,8 @@ export function createBearerVerifier(
 }
 
 /**
- * The cache is looked up by the token's last 43 characters, part of its signature (256 bits
- * of base64url): hashing them costs a fraction of hashing a whole JWT on every request. The
+ * The cache is looked up by the token's last 43 characters (256 bits of base64url; part of
+ * the signature for a JWT): hashing them costs a fraction of hashing a whole JWT on every request. The
  * entry keeps the whole token and is served only when it equals the presented one, so a
  * different token, even one reusing a cached token's signature, never gets its principal.
  */
@@ -104,6 +117,25 @@ function cacheKey(token: string): string {
 }
 
 const KEY_LENGTH = 43
+
+/**
+ * An opaque token carries no `iss`, so each introspecting issuer is asked in configured
+ * order until one says it is active. If none does, an outage (503) outranks "inactive".
+ */
+async function introspectAny(
+  verifiers: readonly IssuerVerifier[],
+  token: string,
+): Promise<[IssuerVerifier, Verified]> {
+  let failure: unknown
+  for (const verifier of verifiers) {
+    try {
+      return [verifier, await verifier.introspect!(token)]
+    } catch (error) {
+      if (failure === undefined || !isInactive(error)) failure = error
+    }
+  }
+  throw failure
+}
 
 /** Last line of defence: whatever went wrong verifying a token, the caller gets a 401. */
 function toAuthError(error: unknown): AuthError {

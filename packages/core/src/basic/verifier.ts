@@ -1,0 +1,158 @@
+import { createHmac, randomBytes } from 'node:crypto'
+import { TtlCache } from '../cache/ttl-cache.js'
+import type { Principal } from '../principal.js'
+import type { AuthRequest } from '../request.js'
+import {
+  basicDisabled,
+  findTill,
+  invalidTillCredentials,
+  tillDisabled,
+  tillLockedOut,
+  tillMigrated,
+  tillStoreUnavailable,
+} from './errors.js'
+import type { BasicConfig } from './options.js'
+import { parseBasicCredentials } from './parse.js'
+import { tillPrincipal } from './principal.js'
+import { DummySecrets, verifyTillSecret } from './secret.js'
+import type { TillRecord } from './till-store.js'
+
+/** Where the deprecation headers go: Node's ServerResponse has this shape. */
+export interface HeaderSink {
+  setHeader(name: string, value: string): unknown
+}
+
+interface Verified {
+  /** The record this verification used; a store reload yields a new object and a re-check. */
+  readonly record: TillRecord
+  readonly principal: Principal
+  readonly weak: boolean
+}
+
+export interface BasicVerifier {
+  verify(value: string, request: AuthRequest, response?: HeaderSink): Promise<Principal>
+  /** How many scrypt verifications ran; the cache's whole point is to keep this low. */
+  readonly coldVerifications: number
+}
+
+/**
+ * Verifies till Basic credentials. A success is cached for `cacheTtlMs` under an HMAC of
+ * the credentials with a per-process random key (the raw secret is never a cache key), and
+ * only while the store still returns the very same record. Cold verification of the same
+ * credentials is single-flight. A cache hit costs one HMAC, one Map lookup and one `find`.
+ */
+export function createBasicVerifier(config: BasicConfig): BasicVerifier {
+  const key = randomBytes(32)
+  const cache = new TtlCache<Verified>({
+    maxEntries: config.cacheTtlMs === 0 ? 0 : config.cacheMaxEntries,
+    maxBytes: config.cacheMaxEntries * 1024,
+  })
+  const inflight = new Map<string, Promise<Verified>>()
+  const dummy = new DummySecrets()
+  const stats = { scrypts: 0 }
+
+  const cold = async (cacheKey: string, value: string): Promise<Verified> => {
+    const verified = await verifyCredentials(config, dummy, value, stats)
+    cache.set(cacheKey, verified, Date.now() + config.cacheTtlMs, 512)
+    return verified
+  }
+
+  const verifyCold = (cacheKey: string, value: string): Promise<Verified> => {
+    let pending = inflight.get(cacheKey)
+    if (pending === undefined) {
+      pending = cold(cacheKey, value).finally(() => inflight.delete(cacheKey))
+      inflight.set(cacheKey, pending)
+    }
+    return pending
+  }
+
+  return {
+    get coldVerifications() {
+      return stats.scrypts
+    },
+    async verify(value, request, response) {
+      if (config.mode === 'deny') throw basicDisabled()
+      const cacheKey = createHmac('sha256', key).update(value).digest('base64')
+      let verified = cache.get(cacheKey, Date.now())
+      if (verified === undefined || !(await stillCurrent(config, verified.record))) {
+        verified = await verifyCold(cacheKey, value)
+      }
+      announce(config, verified, request, response)
+      return verified.principal
+    },
+  }
+}
+
+/**
+ * The cold path: RFC 7617 parsing, lockout, lookup, one scrypt whether or not the till exists,
+ * then the per-till policy, which is only revealed to a caller who proved the secret.
+ */
+async function verifyCredentials(
+  config: BasicConfig,
+  dummy: DummySecrets,
+  value: string,
+  stats: { scrypts: number },
+): Promise<Verified> {
+  const { tillId, password } = parseBasicCredentials(value)
+  await refuseIfLocked(config, tillId)
+  const record = await findTill(config.tills, tillId)
+  stats.scrypts++
+  const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
+  if (record === undefined || !check.ok) {
+    if (config.lockout) await config.attempts.recordFailure(tillId, Date.now(), config.lockout)
+    throw invalidTillCredentials()
+  }
+  if (config.lockout) await config.attempts.reset(tillId)
+  if (record.disabled === true) throw tillDisabled()
+  if (record.migrated === true) throw tillMigrated()
+  return { record, principal: tillPrincipal(record), weak: check.weak }
+}
+
+/** A cache hit stands only while the store returns the very same record (no reload since). */
+async function stillCurrent(config: BasicConfig, record: TillRecord): Promise<boolean> {
+  try {
+    return (await config.tills.find(record.tillId)) === record
+  } catch (error) {
+    throw tillStoreUnavailable(error)
+  }
+}
+
+async function refuseIfLocked(config: BasicConfig, tillId: string): Promise<void> {
+  if (config.lockout === undefined) return
+  const now = Date.now()
+  const until = await config.attempts.lockedUntil(tillId, now)
+  if (until > now) throw tillLockedOut(until, now)
+}
+
+/** Deprecation headers (precomputed) and the `onLegacyAuth` report; neither may fail a request. */
+function announce(
+  config: BasicConfig,
+  { record, weak }: Verified,
+  request: AuthRequest,
+  response: HeaderSink | undefined,
+): void {
+  try {
+    if (response !== undefined) {
+      for (const [name, value] of config.deprecationHeaders) response.setHeader(name, value)
+    }
+    const hook = config.onLegacyAuth
+    if (hook === undefined) return
+    const result: unknown = hook({
+      tillId: record.tillId,
+      store: record.store,
+      method: request.method,
+      path: pathOf(request.url),
+      weak,
+    })
+    if (result instanceof Promise) result.catch(() => undefined)
+  } catch {
+    // An observer's bug, or headers already sent, must not turn a good request into a 500.
+  }
+}
+
+/** The path without the query string, which may carry anything at all. */
+function pathOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}

@@ -1,0 +1,14 @@
+import type { IssuerPreset } from './types.js'
+
+/**
+ * Amazon Cognito user pools: access tokens carry no `aud`; the app client is in
+ * `client_id`, checked against `audience` (list the allowed app client ids there), and
+ * `token_use` must be `access` so an ID token cannot pass as an access token.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ */
+export const cognito: IssuerPreset = Object.freeze({
+  name: 'cognito',
+  scopeClaims: Object.freeze(['scope']),
+  audienceClaims: Object.freeze(['client_id']),
+  requiredClaims: Object.freeze({ token_use: 'access' }),
+})

@@ -1,0 +1,15 @@
+import type { IssuerPreset } from './types.js'
+
+/**
+ * Ory Hydra: access tokens are opaque by default (`strategies.access_token: opaque`) and
+ * checked by RFC 7662 introspection; with the `jwt` strategy they are JWTs with an `scp`
+ * array. Introspection responses carry `scope` as a string, hence both claims.
+ * https://www.ory.sh/docs/hydra/jwt-access-token
+ */
+export const hydra: IssuerPreset = Object.freeze({
+  name: 'hydra',
+  scopeClaims: Object.freeze(['scp', 'scope']),
+  audienceClaims: Object.freeze(['aud']),
+  requiredClaims: Object.freeze({}),
+  opaqueByDefault: true,
+})

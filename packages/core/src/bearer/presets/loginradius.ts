@@ -1,0 +1,13 @@
+import type { IssuerPreset } from './types.js'
+
+/**
+ * LoginRadius: RFC 9068 JWTs; `aud` is always an array (from the `resource` or `audience`
+ * of the token request) and `scp` an array of strings.
+ * https://www.loginradius.com/docs/single-sign-on/federated-sso/access-token-claims/
+ */
+export const loginradius: IssuerPreset = Object.freeze({
+  name: 'loginradius',
+  scopeClaims: Object.freeze(['scp']),
+  audienceClaims: Object.freeze(['aud']),
+  requiredClaims: Object.freeze({}),
+})

@@ -1,0 +1,33 @@
+/** The names accepted by `preset: '<name>'` on a bearer issuer. */
+export type PresetName =
+  | 'auth0'
+  | 'okta'
+  | 'entra'
+  | 'cognito'
+  | 'keycloak'
+  | 'hydra'
+  | 'supertokens'
+  | 'loginradius'
+  | 'capillary'
+
+/**
+ * What one issuer does differently from RFC 9068. Plain data, read once when the issuer
+ * config is normalised; the request path only sees the resulting IssuerConfig fields.
+ */
+export interface IssuerPreset {
+  readonly name: PresetName
+  /** Claims holding scopes, in order of preference; the first one present is used. */
+  readonly scopeClaims: readonly string[]
+  /** Claims compared with the configured `audience`; a token passes if any one matches. */
+  readonly audienceClaims: readonly string[]
+  /** Claims that must have exactly this value (`token_use: 'access'`, `stt: 1`). */
+  readonly requiredClaims: Readonly<Record<string, string | number | boolean>>
+  /** Header carrying the token instead of `Authorization: Bearer`. */
+  readonly tokenHeader?: string
+  /** The issuer hands out opaque tokens unless told otherwise, so introspection is required. */
+  readonly opaqueByDefault?: boolean
+  /** The `iss` value is not a URL (so there is no discovery and `jwksUri` is required). */
+  readonly issuerIsName?: boolean
+  /** Every `iss` form the same tenant's tokens may carry, given the configured one. */
+  readonly issuerForms?: (issuer: string) => readonly string[]
+}

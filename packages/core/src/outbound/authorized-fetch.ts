@@ -1,0 +1,50 @@
+import type { FetchLike } from '../http/fetch-json.js'
+import type { AccessToken } from './token-slot.js'
+
+export interface AuthorizedFetchContext {
+  readonly fetch: FetchLike
+  readonly token: () => Promise<AccessToken>
+  /** Drops this token from the cache, unless a newer one already replaced it. */
+  readonly invalidate: (accessToken: string) => void
+  /** Whether the token travels in `Authorization` (so RFC 6750 challenges apply). */
+  readonly bearer: boolean
+}
+
+/**
+ * `fetch` with the token attached. An API that answers 401 with `error="invalid_token"`
+ * (RFC 6750 §3.1: revoked, or signed by a key it just rotated to) gets one fresh token and
+ * one retry; a second 401 is returned as is. A body that cannot be sent twice (a stream) is
+ * never retried. For issuers whose token does not travel as a bearer token there is no
+ * challenge to read, so any 401 counts.
+ */
+export function createAuthorizedFetch(context: AuthorizedFetchContext): FetchLike {
+  return async (input, init) => {
+    const replayable = !(init?.body instanceof ReadableStream)
+    const spare = input instanceof Request && replayable ? input.clone() : input
+    const token = await context.token()
+    const response = await context.fetch(input, withToken(input, init, token))
+    if (!replayable || response.status !== 401 || !rejectsToken(response, context.bearer))
+      return response
+    await response.body?.cancel().catch(() => undefined)
+    context.invalidate(token.accessToken)
+    return context.fetch(spare, withToken(spare, init, await context.token()))
+  }
+}
+
+function withToken(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  token: AccessToken,
+): RequestInit {
+  const headers = new Headers(
+    init?.headers ?? (input instanceof Request ? input.headers : undefined),
+  )
+  for (const [name, value] of Object.entries(token.headers)) headers.set(name, value)
+  return { ...init, headers }
+}
+
+function rejectsToken(response: Response, bearer: boolean): boolean {
+  if (!bearer) return true
+  const challenge = response.headers.get('www-authenticate') ?? ''
+  return /\berror\s*=\s*"?invalid_token"?/i.test(challenge)
+}

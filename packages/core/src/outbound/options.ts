@@ -1,0 +1,238 @@
+import type { CryptoKey, JWK } from 'jose'
+import type { FetchLike } from '../http/fetch-json.js'
+import type { TokenClientHooks } from './hooks.js'
+import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
+import { createRedactor, type Redactor } from './redact.js'
+import { requestParams, type RequestParams } from './request-params.js'
+import {
+  fn,
+  fraction,
+  globalFetch,
+  hooks,
+  integer,
+  nonEmptyString,
+  nonNegative,
+  optionalUrl,
+  positive,
+  stringRecord,
+} from './validate.js'
+
+/** A private key for `private_key_jwt` (RFC 7523 §2.2): PKCS#8 PEM, a private JWK or a CryptoKey. */
+export type ClientPrivateKey = string | JWK | CryptoKey
+
+interface CommonOptions {
+  /** Issuer identifier; its token endpoint is discovered (OIDC Discovery, then RFC 8414). */
+  issuer?: string
+  /** The token endpoint itself; skips discovery. */
+  tokenEndpoint?: string
+  clientId: string
+  /** Default `client_secret_basic` (or the preset's); `private_key_jwt` when `privateKey` is set. */
+  authMethod?: AuthMethod
+  /** Issuer quirks: where the audience goes, body format, token header. Default `generic`. */
+  preset?: PresetName
+  /** Scopes requested by default (RFC 6749 §3.3), space-separated or a list. */
+  scope?: string | readonly string[]
+  /** The API the token is for; sent as the preset says (`audience`, `resource` or `.default` scope). */
+  audience?: string
+  /** RFC 8707 resource indicator(s), always sent as `resource`. */
+  resource?: string | readonly string[]
+  /** More form (or JSON) parameters for the token request. */
+  extraParams?: Readonly<Record<string, string>>
+  /** Timeout of each HTTP request to the issuer. Default 10 s. */
+  timeoutMs?: number
+  retry?: RetryOptions
+  refreshAhead?: RefreshAheadOptions
+  /** Lifetime assumed when neither `expires_in` nor a JWT `exp` says. Default 60 s. */
+  defaultExpiresIn?: number
+  /** A token is treated as expired this long before its expiry (clock skew, time in flight). Default 5 s. */
+  expiryLeewayMs?: number
+  /** Permit `http:` issuers beyond loopback. Default false. */
+  allowInsecureRequests?: boolean
+  fetch?: FetchLike
+  hooks?: TokenClientHooks
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  now?: () => number
+}
+
+export type TokenClientOptions = CommonOptions &
+  (
+    | {
+        clientSecret: string
+        privateKey?: undefined
+        privateKeyId?: undefined
+        privateKeyAlgorithm?: undefined
+      }
+    | {
+        privateKey: ClientPrivateKey
+        privateKeyId?: string
+        privateKeyAlgorithm?: string
+        clientSecret?: undefined
+      }
+  )
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  retries?: number
+  /** First backoff; doubled per retry, with full jitter. Default 200 ms. */
+  baseDelayMs?: number
+  /** Largest backoff. Default 5 s. */
+  maxDelayMs?: number
+  /** A `Retry-After` longer than this ends the retries. Default 30 s. */
+  maxRetryAfterMs?: number
+}
+
+/** Refresh starts `min(max(minMs, ratio × lifetime), maxMs)` before expiry, minus jitter. */
+export interface RefreshAheadOptions {
+  minMs?: number
+  ratio?: number
+  maxMs?: number
+  /** Up to this fraction of the lead is added at random, so replicas spread out. Default 0.1. */
+  jitter?: number
+}
+
+export interface TokenClientConfig {
+  readonly issuer: string | undefined
+  readonly tokenEndpoint: string | undefined
+  /** Token endpoint, or the issuer it is discovered from: the first part of every cache key. */
+  readonly endpointId: string
+  readonly clientId: string
+  readonly clientSecret: string | undefined
+  readonly privateKey:
+    { readonly key: ClientPrivateKey; readonly kid?: string; readonly alg?: string } | undefined
+  readonly authMethod: AuthMethod
+  readonly preset: IssuerPreset
+  readonly defaults: RequestParams
+  readonly extraParams: Readonly<Record<string, string>>
+  readonly timeoutMs: number
+  readonly retry: Required<RetryOptions>
+  readonly refreshAhead: Required<RefreshAheadOptions>
+  readonly defaultExpiresInMs: number
+  readonly expiryLeewayMs: number
+  readonly allowInsecureRequests: boolean
+  readonly fetch: FetchLike
+  readonly hooks: TokenClientHooks
+  readonly now: () => number
+  readonly redact: Redactor
+}
+
+/** Validates once, at construction; every mistake is a TypeError naming the option. */
+export function normalizeOptions(options: TokenClientOptions): TokenClientConfig {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createTokenClient() needs an options object')
+  const { name, preset } = presetOf(options.preset)
+  const allowInsecureRequests = options.allowInsecureRequests === true
+  const endpoints = endpointsOf(options, name, preset, allowInsecureRequests)
+  const clientId = nonEmptyString(options.clientId, 'clientId')
+  const auth = credentials(options, preset)
+  if (options.audience !== undefined && preset.audienceParameter === 'none')
+    throw new TypeError(`"audience" is not sent to ${name}: the issuer sets it (see docs)`)
+  const key = auth.privateKey?.key
+  const secrets = [auth.clientSecret, typeof key === 'string' ? key : jwkD(key)]
+  return Object.freeze({
+    ...endpoints,
+    clientId,
+    ...auth,
+    preset,
+    defaults: requestParams(options.scope, options.audience, options.resource, 'scope'),
+    extraParams: stringRecord(options.extraParams, 'extraParams'),
+    ...policies(options),
+    allowInsecureRequests,
+    fetch: fn(options.fetch, 'fetch') ?? globalFetch,
+    hooks: Object.freeze({ ...hooks(options.hooks) }),
+    now: fn(options.now, 'now') ?? Date.now,
+    redact: createRedactor(secrets),
+  })
+}
+
+function presetOf(value: unknown): { name: string; preset: IssuerPreset } {
+  const name = value ?? 'generic'
+  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name))
+    throw new TypeError(`"preset" must be one of ${Object.keys(PRESETS).join(', ')}`)
+  return { name, preset: (PRESETS as Record<string, IssuerPreset>)[name]! }
+}
+
+/** The issuer to discover from, or the token endpoint (JSON presets derive it from the issuer). */
+function endpointsOf(
+  options: TokenClientOptions,
+  name: string,
+  preset: IssuerPreset,
+  allowInsecure: boolean,
+): Pick<TokenClientConfig, 'issuer' | 'tokenEndpoint' | 'endpointId'> {
+  const issuer = optionalUrl(options.issuer, 'issuer', allowInsecure)
+  let tokenEndpoint = optionalUrl(options.tokenEndpoint, 'tokenEndpoint', allowInsecure)
+  if (tokenEndpoint === undefined && preset.json) {
+    if (preset.json.path === undefined || issuer === undefined)
+      throw new TypeError(`"tokenEndpoint" is required with preset "${name}"`)
+    tokenEndpoint = `${issuer.replace(/\/+$/, '')}${preset.json.path}`
+  }
+  const endpointId = tokenEndpoint ?? issuer
+  if (endpointId === undefined) throw new TypeError('"issuer" or "tokenEndpoint" must be set')
+  return { issuer, tokenEndpoint, endpointId }
+}
+
+/** Timeouts, retries, refresh-ahead and expiry: numbers with defaults. */
+function policies(
+  options: TokenClientOptions,
+): Pick<
+  TokenClientConfig,
+  'timeoutMs' | 'retry' | 'refreshAhead' | 'defaultExpiresInMs' | 'expiryLeewayMs'
+> {
+  const retry = options.retry ?? {}
+  const ahead = options.refreshAhead ?? {}
+  return {
+    timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
+    retry: Object.freeze({
+      retries: integer(retry.retries ?? 3, 'retry.retries', 10),
+      baseDelayMs: nonNegative(retry.baseDelayMs ?? 200, 'retry.baseDelayMs'),
+      maxDelayMs: nonNegative(retry.maxDelayMs ?? 5_000, 'retry.maxDelayMs'),
+      maxRetryAfterMs: nonNegative(retry.maxRetryAfterMs ?? 30_000, 'retry.maxRetryAfterMs'),
+    }),
+    refreshAhead: Object.freeze({
+      minMs: nonNegative(ahead.minMs ?? 10_000, 'refreshAhead.minMs'),
+      ratio: fraction(ahead.ratio ?? 0.2, 'refreshAhead.ratio'),
+      maxMs: nonNegative(ahead.maxMs ?? 300_000, 'refreshAhead.maxMs'),
+      jitter: fraction(ahead.jitter ?? 0.1, 'refreshAhead.jitter'),
+    }),
+    defaultExpiresInMs: positive(options.defaultExpiresIn ?? 60, 'defaultExpiresIn') * 1000,
+    expiryLeewayMs: nonNegative(options.expiryLeewayMs ?? 5_000, 'expiryLeewayMs'),
+  }
+}
+
+function credentials(
+  options: TokenClientOptions,
+  preset: IssuerPreset,
+): Pick<TokenClientConfig, 'clientSecret' | 'privateKey' | 'authMethod'> {
+  if (options.privateKey !== undefined && options.clientSecret !== undefined)
+    throw new TypeError('set "clientSecret" or "privateKey", not both')
+  if (options.privateKey !== undefined) {
+    const key = options.privateKey
+    if (typeof key !== 'string' && (typeof key !== 'object' || key === null))
+      throw new TypeError('"privateKey" must be a PEM string, a private JWK or a CryptoKey')
+    if (preset.json) throw new TypeError('"privateKey" is not supported by this preset')
+    if ((options.authMethod ?? 'private_key_jwt') !== 'private_key_jwt')
+      throw new TypeError('"authMethod" must be "private_key_jwt" when "privateKey" is set')
+    const kid = options.privateKeyId ?? (isJwk(key) ? key.kid : undefined)
+    const alg = options.privateKeyAlgorithm ?? (isJwk(key) ? key.alg : undefined)
+    if (kid !== undefined) nonEmptyString(kid, 'privateKeyId')
+    return {
+      clientSecret: undefined,
+      privateKey: Object.freeze({ key, kid, alg }),
+      authMethod: 'private_key_jwt',
+    }
+  }
+  const clientSecret = nonEmptyString(options.clientSecret, 'clientSecret')
+  const authMethod = options.authMethod ?? preset.authMethod
+  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post')
+    throw new TypeError(
+      '"authMethod" must be "client_secret_basic" or "client_secret_post" with "clientSecret"',
+    )
+  return { clientSecret, privateKey: undefined, authMethod }
+}
+
+function isJwk(key: ClientPrivateKey): key is JWK {
+  return typeof key === 'object' && 'kty' in key
+}
+
+function jwkD(key: ClientPrivateKey | undefined): string | undefined {
+  return key !== undefined && isJwk(key) ? key.d : undefined
+}

@@ -1,0 +1,134 @@
+import type { FetchLike } from '../http/fetch-json.js'
+import { createAuthorizedFetch } from './authorized-fetch.js'
+import { createConfigurationSource } from './discovery.js'
+import { emit, type TokenSubject } from './hooks.js'
+import { requestFormToken } from './form-token-request.js'
+import { requestJsonToken } from './json-token-request.js'
+import { normalizeOptions, type TokenClientConfig, type TokenClientOptions } from './options.js'
+import { schedule } from './refresh-policy.js'
+import type { RequestParams, TokenRequestOptions } from './request-params.js'
+import { withRetry } from './retry.js'
+import { createSlotRegistry } from './slot-registry.js'
+import { lifetimeMs, type TokenResponse } from './token-response.js'
+import { TokenSlot, type AccessToken, type FetchedToken } from './token-slot.js'
+
+export interface TokenClient {
+  /** An access token: from the cache when it is still good, else from the issuer. */
+  getToken(options?: TokenRequestOptions): Promise<string>
+  /** The same, with its type, expiry and the headers that present it to an API. */
+  getAccessToken(options?: TokenRequestOptions): Promise<AccessToken>
+  /** `fetch` with the default token attached; one retry with a fresh token on 401 invalid_token. */
+  fetch: FetchLike
+  /** Drops the cached token for these options; with none, every cached token. */
+  invalidate(options?: TokenRequestOptions): void
+}
+
+/**
+ * A client credentials token client (RFC 6749 §4.4) for one client at one issuer. Options are
+ * checked here, once; nothing is fetched until the first token is asked for.
+ */
+export function createTokenClient(options: TokenClientOptions): TokenClient {
+  const config = normalizeOptions(options)
+  const request = createRequester(config)
+  const newSlot = (params: RequestParams): TokenSlot =>
+    new TokenSlot(subjectOf(config, params), () => fetchToken(config, request, params), config)
+  const registry = createSlotRegistry(config.endpointId, config.clientId, config.defaults, newSlot)
+  const { defaultSlot } = registry
+
+  return Object.freeze({
+    // The default slot is a closure variable: a cache hit is a clock read and two comparisons.
+    getToken: (tokenOptions?: TokenRequestOptions): Promise<string> =>
+      tokenOptions === undefined
+        ? defaultSlot.token()
+        : settle(() => registry.slotFor(tokenOptions).token()),
+    getAccessToken: (tokenOptions?: TokenRequestOptions): Promise<AccessToken> =>
+      tokenOptions === undefined
+        ? defaultSlot.accessToken()
+        : settle(() => registry.slotFor(tokenOptions).accessToken()),
+    fetch: createAuthorizedFetch({
+      fetch: config.fetch,
+      token: () => defaultSlot.accessToken(),
+      invalidate: (accessToken) => defaultSlot.invalidate(accessToken),
+      bearer: config.preset.tokenHeader.name === 'authorization',
+    }),
+    invalidate(tokenOptions?: TokenRequestOptions): void {
+      if (tokenOptions === undefined) registry.invalidateAll()
+      else registry.slotFor(tokenOptions).invalidate()
+    },
+  })
+}
+
+/** A bad per-call option (a TypeError) becomes a rejection: callers only handle promises. */
+function settle<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start()
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+type Requester = (params: RequestParams) => Promise<TokenResponse>
+
+function createRequester(config: TokenClientConfig): Requester {
+  const dialect = config.preset.json
+  if (dialect !== undefined) return (params) => requestJsonToken(config, dialect, params)
+  const source = createConfigurationSource(config)
+  return (params) => requestFormToken(source, config, params)
+}
+
+async function fetchToken(
+  config: TokenClientConfig,
+  request: Requester,
+  params: RequestParams,
+): Promise<FetchedToken> {
+  const subject = subjectOf(config, params)
+  const started = config.now()
+  const { value: response, attempts } = await withRetry(
+    () => request(params),
+    config.retry,
+    ({ attempt, delayMs, error }) =>
+      emit(config.hooks.retry, () => ({
+        ...subject,
+        attempt,
+        delayMs,
+        code: error.code,
+        reason: error.message,
+      })),
+  )
+  // Lifetimes count from when the request was sent: time in flight shortens, never lengthens.
+  const elapsed = config.now() - started
+  const lifetime = lifetimeMs(response, config.defaultExpiresInMs, elapsed)
+  return {
+    token: accessTokenOf(config, response, Date.now() + lifetime - elapsed),
+    schedule: schedule(config, started, lifetime),
+    attempts,
+    durationMs: elapsed,
+  }
+}
+
+function accessTokenOf(
+  config: TokenClientConfig,
+  response: TokenResponse,
+  expiresAt: number,
+): AccessToken {
+  const { name, scheme } = config.preset.tokenHeader
+  return Object.freeze({
+    accessToken: response.accessToken,
+    tokenType: response.tokenType,
+    expiresAt: new Date(expiresAt),
+    scope: response.scope,
+    headers: Object.freeze({
+      [name]: scheme === undefined ? response.accessToken : `${scheme} ${response.accessToken}`,
+    }),
+  })
+}
+
+function subjectOf(config: TokenClientConfig, params: RequestParams): TokenSubject {
+  return Object.freeze({
+    endpoint: config.endpointId,
+    clientId: config.clientId,
+    scope: params.scopes.join(' '),
+    audience: params.audience,
+    resource: params.resource.length > 0 ? params.resource.join(' ') : undefined,
+  })
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  createAuthenticator,
+  hashTillSecret,
+  memoryTillStore,
+  type AuthenticatorOptions,
+  type BasicOptions,
+  type TillRecord,
+} from '@m2m-auth/core'
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
+const BEARER = { issuer: 'https://idp.example.test/', audience: 'https://stock.example.test' }
+const authorization = `Basic ${Buffer.from(`T-1:${md5('right')}`).toString('base64')}`
+
+let records: TillRecord[]
+beforeAll(async () => {
+  records = [
+    {
+      tillId: 'T-1',
+      secret: await hashTillSecret(md5('right'), { cost: { ln: 10 } }),
+      scopes: ['stock.read'],
+      store: 'S-1',
+    },
+  ]
+})
+
+function withBasic(basic: Partial<BasicOptions>, extra: Partial<AuthenticatorOptions> = {}) {
+  return createAuthenticator({
+    bearer: BEARER,
+    basic: { tills: memoryTillStore(records), ...basic },
+    ...extra,
+  })
+}
+
+/** Collects what would have gone to Node's ServerResponse.setHeader. */
+function headerSink(): { headers: Record<string, string>; setHeader(n: string, v: string): void } {
+  const headers: Record<string, string> = {}
+  return { headers, setHeader: (n, v) => void (headers[n] = v) }
+}
+
+describe('createAuthenticator with basic', () => {
+  it('builds the till principal', async () => {
+    const principal = await withBasic({}).authenticate({ authorization })
+    expect(principal).toMatchObject({
+      scheme: 'basic',
+      subject: 'till:T-1',
+      till: { id: 'T-1', store: 'S-1' },
+    })
+    expect([...principal.scopes]).toEqual(['stock.read'])
+    expect(Object.isFrozen(principal)).toBe(true)
+  })
+
+  it('allow mode sends no deprecation headers; deprecate mode sends Deprecation, Sunset and Link', async () => {
+    const allow = headerSink()
+    await withBasic({ mode: 'allow' }).authenticate({ authorization }, { response: allow })
+    expect(allow.headers).toEqual({})
+    const deprecate = headerSink()
+    const auth = withBasic({
+      mode: 'deprecate',
+      deprecation: {
+        date: new Date('2026-03-01T00:00:00Z'),
+        sunset: new Date('2026-12-31T23:59:59Z'),
+        link: 'https://docs.example.test/pos',
+      },
+    })
+    await auth.authenticate({ authorization }, { response: deprecate })
+    expect(deprecate.headers).toEqual({
+      Deprecation: '@1772323200',
+      Sunset: 'Thu, 31 Dec 2026 23:59:59 GMT',
+      Link: '<https://docs.example.test/pos>; rel="deprecation"; type="text/html"',
+    })
+  })
+
+  it('deny mode refuses Basic and stops advertising it', async () => {
+    const auth = withBasic({ mode: 'deny' })
+    expect(auth.challenge.basicRealm).toBeUndefined()
+    const error = await auth.authenticate({ authorization }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 401, code: 'ERR_SCHEME_DISABLED' })
+    expect((error as { headers: object }).headers).toEqual({
+      'WWW-Authenticate': 'Bearer realm="api"',
+    })
+  })
+
+  it('offers both challenges when Basic is on', async () => {
+    const error = await withBasic({ realm: 'tills' })
+      .authenticate({})
+      .catch((e: unknown) => e)
+    expect((error as { headers: object }).headers).toEqual({
+      'WWW-Authenticate': 'Bearer realm="api", Basic realm="tills", charset="UTF-8"',
+    })
+  })
+
+  it('refuses Basic where it is not configured', async () => {
+    const auth = createAuthenticator({ bearer: BEARER })
+    await expect(auth.authenticate({ authorization })).rejects.toMatchObject({
+      status: 401,
+      code: 'ERR_SCHEME_DISABLED',
+    })
+  })
+
+  it('a throwing or rejecting onLegacyAuth hook does not fail the request', async () => {
+    const throwing = withBasic({
+      onLegacyAuth: () => {
+        throw new Error('observer bug')
+      },
+    })
+    await expect(throwing.authenticate({ authorization })).resolves.toMatchObject({
+      scheme: 'basic',
+    })
+    const rejecting = withBasic({ onLegacyAuth: () => Promise.reject(new Error('observer bug')) })
+    await expect(rejecting.authenticate({ authorization })).resolves.toMatchObject({
+      scheme: 'basic',
+    })
+  })
+
+  it.each([
+    [{ basic: { tills: {} } }, '"basic.tills"'],
+    [{ basic: { tills: memoryTillStore([]), mode: 'maybe' } }, '"basic.mode"'],
+    [{ basic: { tills: memoryTillStore([]), pepper: 'short' } }, '"basic.pepper"'],
+    [{ basic: { tills: memoryTillStore([]), realm: '' } }, '"basic.realm"'],
+    [
+      { basic: { tills: memoryTillStore([]), lockout: { maxFailures: 0 } } },
+      '"basic.lockout.maxFailures"',
+    ],
+    [{ basic: { tills: memoryTillStore([]), lockout: { store: {} } } }, '"basic.lockout.store"'],
+    [{ basic: { tills: memoryTillStore([]), cache: { ttlMs: -1 } } }, '"basic.cache.ttlMs"'],
+    [{ basic: { tills: memoryTillStore([]), onLegacyAuth: 'log' } }, '"basic.onLegacyAuth"'],
+    [
+      { basic: { tills: memoryTillStore([]), mode: 'deprecate', deprecation: { link: 'docs' } } },
+      '"basic.deprecation.link"',
+    ],
+    [
+      { basic: { tills: memoryTillStore([]), mode: 'deprecate', deprecation: { sunset: 'soon' } } },
+      '"basic.deprecation.sunset"',
+    ],
+    [{ attribution: { scope: 'pos.attribute' } }, '"attribution.tills"'],
+    [{ attribution: { scope: 'a b', tills: memoryTillStore([]) } }, '"attribution.scope"'],
+    [
+      { attribution: { scope: 'x', header: 'Authorization', tills: memoryTillStore([]) } },
+      '"attribution.header"',
+    ],
+  ])('throws a TypeError naming the option: %j', (options, name) => {
+    expect(() => createAuthenticator({ bearer: BEARER, ...(options as object) })).toThrow(TypeError)
+    expect(() => createAuthenticator({ bearer: BEARER, ...(options as object) })).toThrow(name)
+  })
+
+  it('validates till records at construction, without quoting secrets', () => {
+    expect(() => memoryTillStore([{ tillId: 'a:b', secret: 'x', scopes: [] }])).toThrow(
+      '"records[0].tillId"',
+    )
+    expect(() =>
+      memoryTillStore([{ tillId: 'T-1', secret: 'plaintext-secret', scopes: [] }]),
+    ).toThrow(/"records\[0\]\.secret"(?!.*plaintext)/)
+    expect(() =>
+      memoryTillStore([{ tillId: 'T-1', secret: `md5:${'a'.repeat(32)}`, scopes: ['a b'] }]),
+    ).toThrow('"records[0].scopes"')
+  })
+
+  it('never mutates its options', () => {
+    const basic = Object.freeze({
+      tills: memoryTillStore(records),
+      mode: 'deprecate' as const,
+      lockout: Object.freeze({ maxFailures: 3 }),
+      deprecation: Object.freeze({ sunset: new Date('2027-01-01T00:00:00Z') }),
+    })
+    expect(() => createAuthenticator(Object.freeze({ bearer: BEARER, basic }))).not.toThrow()
+  })
+})
