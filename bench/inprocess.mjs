@@ -1,9 +1,12 @@
 // In-process operations per second, run in a child pinned to the same core as the servers.
 // Reads the issuer facts and tokens the orchestrator wrote; prints one JSON object.
 import { readFileSync } from 'node:fs'
-import { createPublicKey, verify } from 'node:crypto'
+import { createHash, createPublicKey, verify } from 'node:crypto'
+import { createServer } from 'node:http'
 import { importJWK, jwtVerify } from 'jose'
-import { createAuthenticator } from '@m2m-auth/core'
+import * as core from '@m2m-auth/core'
+
+const { createAuthenticator } = core
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const { issuer, audience, durationMs } = input
@@ -100,4 +103,74 @@ for (const alg of ['RS256', 'ES256']) {
     }),
   }
 }
+results.extra = [...(await basicTill()), ...(await outboundToken())]
 process.stdout.write(JSON.stringify(results) + '\n')
+
+/**
+ * A POS till on HTTP Basic (RFC 7617) against the same authenticator shape, next to the
+ * bearer hot path measured the same way. Skipped when this core has no Basic support.
+ */
+async function basicTill() {
+  if (typeof core.memoryTillStore !== 'function' || typeof core.hashTillSecret !== 'function')
+    return []
+  const md5hex = createHash('md5').update('till password', 'utf8').digest('hex')
+  const tills = core.memoryTillStore([
+    {
+      tillId: 'T-1',
+      secret: await core.hashTillSecret(md5hex),
+      scopes: ['stock.read'],
+      store: 'S-1',
+    },
+  ])
+  const token = input.algs.RS256.hot
+  const both = createAuthenticator({ bearer: { issuer, audience }, basic: { tills } })
+  const basicHeader = `Basic ${Buffer.from(`T-1:${md5hex}`).toString('base64')}`
+  const basicRequest = () => ({
+    rawHeaders: ['Host', '127.0.0.1', 'Authorization', basicHeader, 'Accept', '*/*'],
+    method: 'GET',
+    url: '/',
+  })
+  await both.authenticate(basicRequest())
+  await both.authenticate(requestFor(token))
+  const bearerOps = await opsPerSecond(() => both.authenticate(requestFor(token)), {
+    isAsync: true,
+  })
+  const basicOps = await opsPerSecond(() => both.authenticate(basicRequest()), { isAsync: true })
+  return [
+    {
+      key: 'bearerHotWithBasic',
+      label: 'm2m-auth `authenticate()` hot, bearer (Basic also enabled)',
+      ops: bearerOps,
+    },
+    {
+      key: 'basicHot',
+      label: 'm2m-auth `authenticate()` hot, Basic till (verified before)',
+      ops: basicOps,
+    },
+  ]
+}
+
+/** The outbound client's `getToken()` once a token is cached, against a loopback token endpoint. */
+async function outboundToken() {
+  if (typeof core.createTokenClient !== 'function') return []
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(
+      JSON.stringify({
+        access_token: input.algs.RS256.hot,
+        token_type: 'Bearer',
+        expires_in: 3600,
+      }),
+    )
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const client = core.createTokenClient({
+    tokenEndpoint: `http://127.0.0.1:${server.address().port}/token`,
+    clientId: 'bench-client',
+    clientSecret: 'bench-client-secret-0123456789abcdef',
+  })
+  await client.getToken()
+  const ops = await opsPerSecond(() => client.getToken(), { isAsync: true })
+  await new Promise((resolve) => server.close(resolve))
+  return [{ key: 'getTokenCached', label: 'outbound `getToken()` from cache', ops }]
+}

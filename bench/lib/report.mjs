@@ -204,6 +204,22 @@ export function renderReport({
       'the least recently used entries go first, so the heap stops growing once the cache is full.',
   )
   out()
+  const extra = Object.fromEntries((inProcess.extra ?? []).map((e) => [e.key, e.ops]))
+  if (extra.basicHot !== undefined) {
+    const r = extra.basicHot / extra.bearerHotWithBasic
+    summary.push(
+      `Basic till hot path: ${int(extra.basicHot)} ops/s, ${ratio(r)} of the bearer hot path on the same authenticator (${verdict(r, HOT_TARGET)})`,
+    )
+  } else {
+    summary.push('Basic till hot path: not measured (this core has no `memoryTillStore`)')
+  }
+  if (extra.getTokenCached !== undefined) {
+    const met =
+      extra.getTokenCached >= 1e6 ? 'meets >= 1,000,000 ops/s' : '**misses** 1,000,000 ops/s'
+    summary.push(`outbound \`getToken()\` from cache: ${int(extra.getTokenCached)} ops/s (${met})`)
+  } else {
+    summary.push('outbound `getToken()`: not measured (this core has no `createTokenClient`)')
+  }
   out('## Summary')
   out()
   for (const line of summary) out(`- ${line}`)
