@@ -101,7 +101,7 @@ async function runWorkload(workload, issuer, load) {
           : {}),
       }
       const server = await startTarget(target, env, SERVER_CPU)
-      servers.push({ target, ...server, rps: [], cpu: [], cpuUs: [], bad: 0 })
+      servers.push({ target, ...server, rps: [], cpu: [], cpuUs: [], non2xx: 0, errors: 0 })
       await checkTarget(target, server.url, {
         valid: [tokens[0], tokens[tokens.length - 1]],
         bad: [tamper(tokens[0]), await issuer.mint(alg, { lifetimeS: -60 })],
@@ -125,10 +125,12 @@ async function runWorkload(workload, issuer, load) {
           server.cpu.push((cpuAfter - cpuBefore) / settings.durationS)
           server.cpuUs.push(((cpuAfter - cpuBefore) * 1e6) / (result.rps * settings.durationS))
         }
-        server.bad += result.bad
-        if (result.bad > 0) {
+        server.non2xx += result.non2xx
+        server.errors += result.errors
+        // We must never refuse a valid token; a rival that does under load is reported, not hidden.
+        if (server.target.kind !== 'rival' && result.non2xx + result.errors > 0) {
           throw new Error(
-            `${server.target.label}: ${result.bad} non-2xx answers or errors under load`,
+            `${server.target.label}: ${result.non2xx} refusals, ${result.errors} errors under load`,
           )
         }
         log(
@@ -147,6 +149,8 @@ async function runWorkload(workload, issuer, load) {
     rounds: s.rps,
     cpu: s.cpu.length === 0 ? undefined : median(s.cpu),
     cpuUs: s.cpuUs.length === 0 ? undefined : median(s.cpuUs),
+    non2xx: s.non2xx,
+    errors: s.errors,
   }))
 }
 

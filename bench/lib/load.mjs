@@ -41,8 +41,8 @@ export async function autocannonLoad({ url, tokens, durationS }) {
   })
   return {
     rps: result.requests.total / durationS,
-    bad: result.non2xx + result.errors + result.timeouts,
-    p50Ms: result.latency.p50,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
   }
 }
 
@@ -65,7 +65,7 @@ end
 -- errors.status counts answers >= 400; a target that starts refusing is caught here.
 done = function(summary)
   local e = summary.errors
-  io.write(string.format("BENCH %d %d\\n", summary.requests, e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format("BENCH %d %d %d\\n", summary.requests, e.status, e.connect + e.read + e.write + e.timeout))
 end
 `,
   )
@@ -73,9 +73,9 @@ end
   const command =
     cpu === undefined ? ['wrk', ...args] : ['taskset', '-c', String(cpu), 'wrk', ...args]
   const output = await run(command)
-  const match = /BENCH (\d+) (\d+)/.exec(output)
+  const match = /BENCH (\d+) (\d+) (\d+)/.exec(output)
   if (!match) throw new Error(`wrk printed no summary:\n${output}`)
-  return { rps: Number(match[1]) / durationS, bad: Number(match[2]), p50Ms: undefined }
+  return { rps: Number(match[1]) / durationS, non2xx: Number(match[2]), errors: Number(match[3]) }
 }
 
 function run([command, ...args]) {

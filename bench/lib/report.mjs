@@ -10,6 +10,11 @@ const COLD_TARGET = 0.85
 const int = (n) => Math.round(n).toLocaleString('en-US')
 const ratio = (n) => `${n.toFixed(2)}x`
 const us = (opsPerS) => (1e6 / opsPerS).toFixed(1)
+/** The target's name, flagged when it refused valid tokens or dropped requests under load. */
+const name = (row) =>
+  row.non2xx + row.errors === 0
+    ? row.target.label
+    : `${row.target.label} ⚠ ${int(row.non2xx)} refusals, ${int(row.errors)} timeouts/errors under load`
 const cpuCol = (row) =>
   row.cpu === undefined ? 'n/a | n/a' : `${Math.round(row.cpu * 100)}% | ${row.cpuUs.toFixed(1)}`
 const verdict = (value, target) =>
@@ -24,6 +29,7 @@ export function renderReport({
   pinned,
   elapsedS,
   command,
+  loadBefore,
 }) {
   const lines = []
   const out = (line = '') => lines.push(line)
@@ -61,7 +67,7 @@ export function renderReport({
   )
   out(
     `- Every target was checked before timing: 200 for valid tokens, 401 for a tampered signature, an expired token and no token; ` +
-      'a single non-2xx answer under load aborts the run',
+      "under load, a single refusal or error from m2m-auth or a bare framework aborts the run; a rival's are counted and flagged (⚠) in its row",
   )
   out(
     '- Server CPU: CPU time the server process used per second of load (from /proc). Near 100% means the server, not the load generator, was the bottleneck; ' +
@@ -104,7 +110,7 @@ export function renderReport({
           ? ` (${verdict(perCpu, HOT_TARGET)})`
           : ''
       out(
-        `| ${row.target.label} | ${int(row.rps)} | ${row.target.kind === 'bare' ? '1.00x' : ratio(r) + note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
+        `| ${name(row)} | ${int(row.rps)} | ${row.target.kind === 'bare' ? '1.00x' : ratio(r) + note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
       )
       if (row.target.kind === 'ours') {
         summary.push(
@@ -140,7 +146,7 @@ export function renderReport({
         (r) => r.workload === 'cold' && r.alg === alg && r.target.framework === framework,
       )) {
         if (row.target.kind === 'bare') {
-          out(`| ${row.target.label} | ${int(row.rps)} | 1.00x | | ${cpuCol(row)} | |`)
+          out(`| ${name(row)} | ${int(row.rps)} | 1.00x | | ${cpuCol(row)} | |`)
           continue
         }
         const r = row.rps / limit
@@ -152,7 +158,7 @@ export function renderReport({
             ? ` (${verdict(perCpu, COLD_TARGET)})`
             : ''
         out(
-          `| ${row.target.label} | ${int(row.rps)} | ${ratio(row.rps / bare.rps)} | ${ratio(r)}${note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
+          `| ${name(row)} | ${int(row.rps)} | ${ratio(row.rps / bare.rps)} | ${ratio(r)}${note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
         )
         if (row.target.kind === 'ours') {
           summary.push(
