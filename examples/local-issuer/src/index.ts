@@ -61,7 +61,8 @@ async function createProvider(issuer: string, options: LocalIssuerOptions): Prom
     clients,
     jwks: { keys: [jwk] },
     scopes: [...new Set(Object.values(resources).flatMap((s) => s.split(' ')))],
-    ttl: { ClientCredentials: ttl },
+    // The resource server's lifetime (per client, see below) decides; a fixed number here would win over it.
+    ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
