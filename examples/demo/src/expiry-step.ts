@@ -22,7 +22,7 @@ export function expiryStep(held: Held, print: (line: string) => void): Step {
     run: async (world) => {
       const token = held.reporting
       if (token === undefined) throw new Error('step 2 did not get a reporting token')
-      const expiredAt = token.expiresAt.getTime() + CLOCK_TOLERANCE_S * 1000 + 500
+      const expiredAt = token.expiresAt.getTime() + CLOCK_TOLERANCE_S * 1000 + 1_000
       const waitMs = Math.min(Math.max(0, expiredAt - Date.now()), 15_000)
       print(`    (waiting ${(waitMs / 1000).toFixed(1)} s for the token to expire...)`)
       await sleep(waitMs)

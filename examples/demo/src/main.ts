@@ -1,4 +1,5 @@
 // The one-command demo: `pnpm demo` (or `FRAMEWORK=koa pnpm demo`, `pnpm demo --serve`).
+import './quiet-issuer.js'
 import { parseArgs } from 'node:util'
 import { overview } from './overview.js'
 import { playScenario, summary } from './scenario.js'

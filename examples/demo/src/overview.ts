@@ -15,7 +15,7 @@ export function overview(world: World): string[] {
   )
   return [
     `m2m-auth demo: every service on 127.0.0.1, framework ${world.framework}`,
-    `  issuer            ${world.issuer}  (oidc-provider, client credentials, JWT access tokens)`,
+    `  issuer            ${world.issuer}  (oidc-provider, development-only: keys and grants in memory)`,
     `                    clients: ${clients}`,
     `  calendar-service  ${world.urls.calendar}  aud ${AUDIENCES.calendar}: GET /events event.view, POST /events event.create`,
     `  task-service      ${world.urls.task}  POST /tasks -> calendar POST /events as client task-service`,
