@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { REPORTING_TOKEN_TTL } from './clients.js'
 import { call } from './http.js'
-import type { Held } from './service-steps.js'
+import type { Held } from './tokens.js'
 import { refusal, type Step } from './step.js'
 
 /** The verifiers' default clock tolerance (seconds) for `exp` (RFC 7519 §4.1.4). */

@@ -1,7 +1,9 @@
 import { expiryStep } from './expiry-step.js'
-import { calendarSteps, orderSteps, type Held } from './service-steps.js'
+import { calendarSteps } from './calendar-steps.js'
+import { orderSteps } from './order-steps.js'
 import type { Expectation, Observation, Step } from './step.js'
 import { tillSteps } from './till-steps.js'
+import type { Held } from './tokens.js'
 import type { World } from './world.js'
 
 /** One step's verdict. */
@@ -28,31 +30,37 @@ export async function playScenario(
   print: (line: string) => void,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
-  const steps = scenarioSteps(print)
-  for (const [index, step] of steps.entries()) {
-    const number = index + 1
-    const title = `${step.from} -> ${step.to}: ${step.request}`
-    print('')
-    if (step.story) print(`${number}. ${step.story}`)
-    print(`    ${title}`)
-    print(`    credentials: ${step.credentials}`)
-    let observation: Observation | undefined
-    let mismatch: string
-    try {
-      observation = await step.run(world)
-      mismatch = compare(step.expect, observation)
-      printObservation(observation, print)
-    } catch (error) {
-      // A failed call is a failed outcome, reported in one line (no stack trace).
-      mismatch = `the call failed: ${(error as Error).message}`
-    }
-    const ok = mismatch === ''
-    print(
-      `    expected ${describe(step.expect)}: ${ok ? 'as expected' : `NOT AS EXPECTED, ${mismatch}`}`,
-    )
-    outcomes.push({ number, title, expected: step.expect, observation, ok, mismatch })
+  for (const [index, step] of scenarioSteps(print).entries()) {
+    outcomes.push(await playStep(world, step, index + 1, print))
   }
   return outcomes
+}
+
+async function playStep(
+  world: World,
+  step: Step,
+  number: number,
+  print: (line: string) => void,
+): Promise<Outcome> {
+  const title = `${step.from} -> ${step.to}: ${step.request}`
+  print('')
+  if (step.story) print(`${number}. ${step.story}`)
+  print(`    ${title}`)
+  print(`    credentials: ${step.credentials}`)
+  let observation: Observation | undefined
+  let mismatch: string
+  try {
+    observation = await step.run(world)
+    mismatch = compare(step.expect, observation)
+    printObservation(observation, print)
+  } catch (error) {
+    // A failed call is a failed outcome, reported in one line (no stack trace).
+    mismatch = `the call failed: ${(error as Error).message}`
+  }
+  const ok = mismatch === ''
+  const verdict = ok ? 'as expected' : `NOT AS EXPECTED, ${mismatch}`
+  print(`    expected ${describe(step.expect)}: ${verdict}`)
+  return { number, title, expected: step.expect, observation, ok, mismatch }
 }
 
 function printObservation(observation: Observation, print: (line: string) => void): void {

@@ -25,71 +25,98 @@ export interface World {
   close(): Promise<void>
 }
 
+type Urls = World['urls']
+type Start = <T extends { url: string; close(): Promise<void> }>(service: Promise<T>) => Promise<T>
+
+interface Context {
+  readonly framework: Framework
+  readonly issuer: string
+  readonly clients: Record<ClientName, DemoClient>
+  readonly orderTokenFetches: TokenFetchedEvent[]
+  readonly legacyAuth: LegacyAuthEvent[]
+}
+
 /** Starts the issuer and every service on 127.0.0.1 (free ports), all in `framework`. */
 export async function startWorld(frameworkName?: string): Promise<World> {
   const framework = frameworkFrom(frameworkName)
   const clients = demoClients()
   const local = await startLocalIssuer({ clients: Object.values(clients), resources: RESOURCES })
   const closers: (() => Promise<void>)[] = [() => local.close()]
-  const started = async <T extends { close(): Promise<void> }>(service: Promise<T>) => {
+  const start: Start = async (service) => {
     const running = await service
-    closers.push(() => running.close())
+    closers.unshift(() => running.close())
     return running
   }
-  const issuer = local.issuer
-  const orderTokenFetches: TokenFetchedEvent[] = []
-  const legacyAuth: LegacyAuthEvent[] = []
+  const context = {
+    framework,
+    issuer: local.issuer,
+    clients,
+    orderTokenFetches: [],
+    legacyAuth: [],
+  }
+  const close = async (): Promise<void> => {
+    // Services first (closers run newest first), the issuer last.
+    for (const closer of closers) await closer()
+  }
   try {
-    const calendar = await started(
-      startCalendarService({ issuer, audience: AUDIENCES.calendar, framework }),
-    )
-    const task = await started(
-      startTaskService({
-        issuer,
-        audience: AUDIENCES.calendar,
-        clientId: clients.task.clientId,
-        clientSecret: clients.task.clientSecret,
-        calendarUrl: calendar.url,
-      }),
-    )
-    const inventory = await started(startInventoryService({ issuer, framework }))
-    const orders = await started(
-      startOrderService({
-        issuer,
-        framework,
-        inventory: { url: inventory.url, audience: AUDIENCES.inventory },
-        client: {
-          clientId: clients.order.clientId,
-          clientSecret: clients.order.clientSecret,
-          hooks: { tokenFetched: (event) => void orderTokenFetches.push(event) },
-        },
-      }),
-    )
-    const stock = await started(
-      startStockService({
-        framework,
-        issuer,
-        audience: AUDIENCES.stock,
-        tills: await demoTillStore(),
-        mode: 'deprecate',
-        sunset: SUNSET,
-        migrationNotes: MIGRATION_NOTES,
-        onLegacyAuth: (event) => void legacyAuth.push(event),
-      }),
-    )
-    const urls = {
-      calendar: calendar.url,
-      task: task.url,
-      inventory: inventory.url,
-      orders: orders.url,
-      stock: stock.url,
-    }
-    const close = async (): Promise<void> => {
-      await Promise.all(closers.reverse().map((c) => c()))
-    }
-    return { framework, issuer, clients, urls, orderTokenFetches, legacyAuth, close }
+    const urls = { ...(await startCalendar(context, start)), ...(await startShop(context, start)) }
+    return { ...context, urls: { ...urls, stock: await startStock(context, start) }, close }
   } catch (error) {
-    await Promise.all(closers.map((c) => c()))
+    await close()
     throw error
   }
+}
+
+/** The calendar, and the task service that creates events in it with its own token. */
+async function startCalendar(c: Context, start: Start): Promise<Pick<Urls, 'calendar' | 'task'>> {
+  const { issuer, framework, clients } = c
+  const calendar = await start(
+    startCalendarService({ issuer, audience: AUDIENCES.calendar, framework }),
+  )
+  const task = await start(
+    startTaskService({
+      issuer,
+      audience: AUDIENCES.calendar,
+      clientId: clients.task.clientId,
+      clientSecret: clients.task.clientSecret,
+      calendarUrl: calendar.url,
+    }),
+  )
+  return { calendar: calendar.url, task: task.url }
+}
+
+/** The inventory, and the order service that checks stock with it. */
+async function startShop(c: Context, start: Start): Promise<Pick<Urls, 'inventory' | 'orders'>> {
+  const { issuer, framework, clients } = c
+  const inventory = await start(startInventoryService({ issuer, framework }))
+  const orders = await start(
+    startOrderService({
+      issuer,
+      framework,
+      inventory: { url: inventory.url, audience: AUDIENCES.inventory },
+      client: {
+        clientId: clients.order.clientId,
+        clientSecret: clients.order.clientSecret,
+        hooks: { tokenFetched: (event) => void c.orderTokenFetches.push(event) },
+      },
+    }),
+  )
+  return { inventory: inventory.url, orders: orders.url }
+}
+
+/** The POS stock service: tills on Basic in `deprecate` mode, the gateway on OAuth. */
+async function startStock(c: Context, start: Start): Promise<string> {
+  const stock = await start(
+    startStockService({
+      framework: c.framework,
+      issuer: c.issuer,
+      audience: AUDIENCES.stock,
+      tills: await demoTillStore(),
+      mode: 'deprecate',
+      sunset: SUNSET,
+      migrationNotes: MIGRATION_NOTES,
+      onLegacyAuth: (event) => void c.legacyAuth.push(event),
+    }),
+  )
+  return stock.url
 }
