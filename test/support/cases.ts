@@ -36,7 +36,8 @@ const malformed = (
   challenge: `Bearer realm="api", error="invalid_request", error_description="${description}"`,
 })
 
-const TASK_SERVICE = {
+/** The principal the default `task-service` token yields. */
+export const TASK_SERVICE = {
   scheme: 'bearer',
   subject: 'task-service',
   clientId: 'task-service',

@@ -1,18 +1,10 @@
-import type { RequestCase } from './cases.js'
+import { TASK_SERVICE, type RequestCase } from './cases.js'
 import type { TokenSet } from './tokens.js'
 
 /** The resource the metadata cases configure, and where its metadata lives (RFC 9728 §3.1). */
 export const METADATA_RESOURCE = 'https://calendar.example.test'
 export const METADATA_URL = `${METADATA_RESOURCE}/.well-known/oauth-protected-resource`
 export const TOKEN_HEADER = 'x-api-token'
-
-const TASK_SERVICE = {
-  scheme: 'bearer',
-  subject: 'task-service',
-  clientId: 'task-service',
-  scopes: ['event.create', 'event.view'],
-  till: null,
-}
 
 /**
  * Cases for an authenticator configured with `tokenHeader: 'x-api-token'` and

@@ -13,6 +13,8 @@ export interface LocalClient {
   clientSecret: string
   /** Scopes this client may request. */
   scope: string
+  /** Seconds this client's access tokens live; overrides `accessTokenTTL` (e.g. a short-lived demo client). */
+  accessTokenTTL?: number
 }
 
 export interface LocalIssuerOptions {
@@ -45,6 +47,7 @@ async function createProvider(issuer: string, options: LocalIssuerOptions): Prom
   const jwk = { ...(await exportJWK(privateKey)), kid: 'local-1', alg: 'RS256', use: 'sig' }
   const ttl = options.accessTokenTTL ?? 300
   const resources = options.resources
+  const clientTTL = new Map(options.clients.map((c) => [c.clientId, c.accessTokenTTL ?? ttl]))
   const clients: ClientMetadata[] = options.clients.map((c) => ({
     client_id: c.clientId,
     client_secret: c.clientSecret,
@@ -58,7 +61,8 @@ async function createProvider(issuer: string, options: LocalIssuerOptions): Prom
     clients,
     jwks: { keys: [jwk] },
     scopes: [...new Set(Object.values(resources).flatMap((s) => s.split(' ')))],
-    ttl: { ClientCredentials: ttl },
+    // The resource server's lifetime (per client, see below) decides; a fixed number here would win over it.
+    ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -67,14 +71,14 @@ async function createProvider(issuer: string, options: LocalIssuerOptions): Prom
         enabled: true,
         defaultResource: () => Object.keys(resources)[0]!,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (_ctx, resource, client) => {
           const scope = resources[resource]
           if (scope === undefined) throw new errors.InvalidTarget()
           return {
             scope,
             audience: resource,
             accessTokenFormat: 'jwt',
-            accessTokenTTL: ttl,
+            accessTokenTTL: clientTTL.get(client.clientId) ?? ttl,
             jwt: { sign: { alg: 'RS256' } },
           }
         },

@@ -8,24 +8,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportJWK, SignJWT } from 'jose'
 import { createAuthenticator } from '@m2m-auth/core'
+import { ASYMMETRIC_ALGORITHMS } from '../src/bearer/algorithms.js'
 import { rejection } from '../../../test/support/assert.js'
 import { createTestKey, type TestKey } from '../../../test/support/keys.js'
 import { startJwksServer, type JwksServer } from '../../../test/support/jwks-server.js'
 
 const ISSUER = 'https://idp.example.test/'
 const AUDIENCE = 'https://api.example.test'
-const ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const
+const ALGORITHMS = ASYMMETRIC_ALGORITHMS
 
 let server: JwksServer
 const keys = new Map<string, TestKey>()
