@@ -17,6 +17,7 @@ import {
   missingCredentials,
   readCredentials,
   rememberChallengeConfig,
+  rememberPrincipalConfig,
   type AuthRequest,
   type Credentials,
 } from './request.js'
@@ -104,18 +105,26 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
   }
 
+  // The last principal handed out: a reused token skips re-registering it (one comparison).
+  let lastPrincipal: Principal | undefined
+
   async function authenticate(
     request: AuthRequest,
     { optional = false, response }: AuthenticateOptions = {},
   ): Promise<Principal | undefined> {
-    rememberChallengeConfig(request, challengeConfig)
     try {
       const credentials = readCredentials(request, tokenHeader, isKnownToken)
       if (credentials === undefined) {
-        if (optional) return undefined
-        throw missingCredentials(request, challengeConfig)
+        if (!optional) throw missingCredentials(request, challengeConfig)
+        rememberChallengeConfig(request, challengeConfig)
+        return undefined
       }
-      return await dispatch(credentials, request, response)
+      const principal = await dispatch(credentials, request, response)
+      if (principal !== lastPrincipal) {
+        rememberPrincipalConfig(principal, challengeConfig)
+        lastPrincipal = principal
+      }
+      return principal
     } catch (error) {
       throw finalError(error).withConfig(challengeConfig)
     }

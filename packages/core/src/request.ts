@@ -116,12 +116,14 @@ export function malformed(description: string): AuthError {
 }
 
 /**
- * Remembers which authenticator saw a request, so a later scope check on the same request
- * answers with that authenticator's realm and schemes. A symbol-keyed property rather than
- * a WeakMap: it runs on every request, and a WeakMap entry per short-lived request object
- * measurably costs insertion time and garbage-collector work.
+ * Which authenticator's realm and schemes a later scope check answers with. A principal is
+ * registered once, when its authenticator first hands it out (cached principals are reused, so
+ * the hot path only compares one pointer); a request is marked only when it passed through
+ * without a principal (optional authentication), the one case a scope check cannot ask the
+ * principal. A symbol property, not a WeakMap entry per short-lived request object.
  */
 const CHALLENGE_CONFIG = Symbol('m2m-auth.challengeConfig')
+const principalConfigs = new WeakMap<object, ChallengeConfig>()
 
 interface WithChallengeConfig {
   [CHALLENGE_CONFIG]?: ChallengeConfig
@@ -132,8 +134,18 @@ export function rememberChallengeConfig(request: object, config: ChallengeConfig
   if (target[CHALLENGE_CONFIG] !== config) target[CHALLENGE_CONFIG] = config
 }
 
-export function challenge(request: object | undefined, error: AuthError): AuthError {
-  const config = (request as WithChallengeConfig | undefined)?.[CHALLENGE_CONFIG]
+export function rememberPrincipalConfig(principal: object, config: ChallengeConfig): void {
+  principalConfigs.set(principal, config)
+}
+
+export function challenge(
+  request: object | undefined,
+  error: AuthError,
+  principal?: object,
+): AuthError {
+  const config =
+    (principal && principalConfigs.get(principal)) ??
+    (request as WithChallengeConfig | undefined)?.[CHALLENGE_CONFIG]
   return config ? error.withConfig(config) : error
 }
 

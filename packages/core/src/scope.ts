@@ -31,7 +31,7 @@ export function createScopeCheck(
   return (principal, request) => {
     if (!principal) throw missingCredentials(request)
     if (!satisfied(principal.scopes))
-      throw challenge(request, insufficientScope(scopeParam, description))
+      throw challenge(request, insufficientScope(scopeParam, description), principal)
   }
 }
 
