@@ -80,6 +80,7 @@ async function startCalendar(c: Context, start: Start): Promise<Pick<Urls, 'cale
       clientId: clients.task.clientId,
       clientSecret: clients.task.clientSecret,
       calendarUrl: calendar.url,
+      framework,
     }),
   )
   return { calendar: calendar.url, task: task.url }

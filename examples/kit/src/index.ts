@@ -22,14 +22,42 @@ export interface RouteInput {
   body: unknown
 }
 
-export interface Route {
+type Reply = { status?: number; body: unknown } | Promise<{ status?: number; body: unknown }>
+
+/** A route behind m2m-auth: the caller must hold every one of `scopes`. */
+export interface ProtectedRoute {
   method: 'GET' | 'POST'
   path: string
-  /** Every one of these scopes is required. */
   scopes: string[]
-  handle(
-    input: RouteInput,
-  ): { status?: number; body: unknown } | Promise<{ status?: number; body: unknown }>
+  public?: false
+  handle(input: RouteInput): Reply
+}
+
+/** A route with no authentication (a service's own front door, as in the task service). */
+export interface PublicRoute {
+  method: 'GET' | 'POST'
+  path: string
+  public: true
+  handle(input: Omit<RouteInput, 'principal'>): Reply
+}
+
+export type Route = ProtectedRoute | PublicRoute
+
+function invoke(
+  route: Route,
+  principal: Principal | null | undefined,
+  query: URLSearchParams,
+  body: unknown,
+): Reply {
+  if (route.public) return route.handle({ query, body })
+  // The adapter's authenticate + requireScope ran before us, so a principal is always there.
+  return route.handle({ principal: principal!, query, body })
+}
+
+function needAuthenticator(options: ServeOptions): Authenticator {
+  if (!options.authenticator)
+    throw new TypeError('"authenticator" is required for protected routes')
+  return options.authenticator
 }
 
 export interface RunningService {
@@ -41,7 +69,8 @@ export interface RunningService {
 export interface ServeOptions {
   /** `express`, `koa` or `fastify`; default express. */
   framework?: string | undefined
-  authenticator: Authenticator
+  /** Required unless every route is public. */
+  authenticator?: Authenticator
   routes: Route[]
   port?: number
   onListen?: (url: string) => void
@@ -68,32 +97,44 @@ export async function serve(options: ServeOptions): Promise<RunningService> {
   return { ...running, framework }
 }
 
-function expressApp({ authenticator, routes }: ServeOptions): Parameters<typeof listen>[0] {
+function expressApp(options: ServeOptions): Parameters<typeof listen>[0] {
   const app = express()
   app.use(express.json())
-  for (const route of routes) {
-    const handlers = [ex.authenticate(authenticator), ex.requireScope(...route.scopes)]
+  for (const route of options.routes) {
+    const handlers = route.public
+      ? []
+      : [ex.authenticate(needAuthenticator(options)), ex.requireScope(...route.scopes)]
     const method = route.method === 'GET' ? app.get.bind(app) : app.post.bind(app)
     method(
       route.path,
       ...handlers,
       (req: express.Request, res: express.Response, next: express.NextFunction) => {
         const query = new URLSearchParams(req.url.split('?')[1] ?? '')
-        Promise.resolve(
-          route.handle({ principal: req.auth!, query, body: req.body as unknown }),
-        ).then((out) => res.status(out.status ?? 200).json(out.body), next)
+        Promise.resolve(invoke(route, req.auth, query, req.body as unknown)).then(
+          (out) => res.status(out.status ?? 200).json(out.body),
+          next,
+        )
       },
     )
   }
   return app
 }
 
-function koaApp({ authenticator, routes }: ServeOptions): Parameters<typeof listen>[0] {
+function koaApp(options: ServeOptions): Parameters<typeof listen>[0] {
   const app = new Koa()
   app.silent = true
-  const auth = ko.authenticate(authenticator)
+  const pass: Koa.Middleware = (_ctx, next) => next()
   const table = new Map(
-    routes.map((r) => [`${r.method} ${r.path}`, { route: r, scope: ko.requireScope(...r.scopes) }]),
+    options.routes.map((r) => [
+      `${r.method} ${r.path}`,
+      r.public
+        ? { route: r, auth: pass, scope: pass }
+        : {
+            route: r,
+            auth: ko.authenticate(needAuthenticator(options)),
+            scope: ko.requireScope(...r.scopes),
+          },
+    ]),
   )
   app.use(async (ctx, next) => {
     const entry = table.get(`${ctx.method} ${ctx.path}`)
@@ -104,11 +145,11 @@ function koaApp({ authenticator, routes }: ServeOptions): Parameters<typeof list
     const handle = async (): Promise<void> => {
       const body = ctx.method === 'POST' ? await readJson(ctx.req) : undefined
       const query = new URLSearchParams(ctx.querystring)
-      const out = await entry.route.handle({ principal: ctx.state.auth!, query, body })
+      const out = await invoke(entry.route, ctx.state.auth, query, body)
       ctx.status = out.status ?? 200
       ctx.body = out.body
     }
-    await auth(ctx, async () => {
+    await entry.auth(ctx, async () => {
       await entry.scope(ctx, handle)
     })
   })
@@ -117,20 +158,23 @@ function koaApp({ authenticator, routes }: ServeOptions): Parameters<typeof list
 }
 
 async function serveFastify(
-  { authenticator, routes }: ServeOptions,
+  options: ServeOptions,
   port: number,
 ): Promise<Omit<RunningService, 'framework'>> {
   const app = Fastify()
-  await app.register(fa.m2mAuth, { authenticator })
-  for (const route of routes) {
+  const guarded = options.routes.some((r) => !r.public)
+  if (guarded) await app.register(fa.m2mAuth, { authenticator: needAuthenticator(options) })
+  for (const route of options.routes) {
     app.route({
       method: route.method,
       url: route.path,
-      onRequest: app.authenticate,
-      preHandler: app.requireScope(...route.scopes),
+      ...(route.public
+        ? {}
+        : { onRequest: app.authenticate, preHandler: app.requireScope(...route.scopes) }),
       handler: async (request, reply) => {
         const query = new URLSearchParams(request.url.split('?')[1] ?? '')
-        const out = await route.handle({ principal: request.auth!, query, body: request.body })
+        const auth = guarded ? request.auth : undefined
+        const out = await invoke(route, auth, query, request.body)
         await reply.code(out.status ?? 200).send(out.body)
       },
     })

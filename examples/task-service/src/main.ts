@@ -18,6 +18,7 @@ const service = await startTaskService({
   clientSecret: env('M2M_AUTH_CLIENT_SECRET'),
   scope: process.env.M2M_AUTH_SCOPE,
   calendarUrl: env('CALENDAR_URL'),
+  framework: process.env.FRAMEWORK,
   port: Number(process.env.PORT ?? 4002),
 })
-process.stdout.write(`task-service listening on ${service.url}\n`)
+process.stdout.write(`task-service (${service.framework}) listening on ${service.url}\n`)

@@ -48,6 +48,7 @@ describe.each(FRAMEWORKS)('task service -> calendar service (%s)', (framework) =
       clientSecret: client.client_secret!,
       scope,
       calendarUrl: calendar.url,
+      framework,
     })
     started.push(service)
     return service
