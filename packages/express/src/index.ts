@@ -39,6 +39,12 @@ export function authenticate(
   }
   return (req, res, next) => {
     if (!handleErrors) passErrors.add(req)
+    const hit = authenticator.cached(req)
+    if (hit !== undefined) {
+      req.auth = hit
+      next()
+      return
+    }
     authenticator.authenticate(req, { optional, response: res }).then(
       (principal) => {
         req.auth = principal

@@ -31,7 +31,9 @@ export function authenticate(
     throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
   }
   return async (ctx, next) => {
-    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
+    ctx.state.auth =
+      authenticator.cached(ctx.req) ??
+      (await authenticator.authenticate(ctx.req, { optional, response: ctx.res }))
     await next()
   }
 }

@@ -23,6 +23,8 @@ interface CacheEntry {
 
 export interface BearerVerifier {
   verify(token: string): Promise<Principal>
+  /** The principal of a token already verified and cached, synchronously; else undefined. */
+  cached(this: void, token: string): Principal | undefined
   /** Whether this exact token is cached as verified (it may still have expired since). */
   isCached(this: void, token: string): boolean
   /** How full the verified-token cache is. */
@@ -86,6 +88,12 @@ export function createBearerVerifier(
     issuers,
     cache,
     isCached: (token) => cache.peek(cacheKey(token))?.token === token,
+    cached: (token) => {
+      if (token.length > options.maxTokenLength) return undefined
+      const hit = cache.get(cacheKey(token), Date.now())
+      if (hit === undefined || hit.token !== token || !hit.issuer.hasKid(hit.kid)) return undefined
+      return hit.principal
+    },
     async verify(token) {
       // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.
       if (token.length > options.maxTokenLength) {
