@@ -174,3 +174,31 @@ describe('verified-token cache', () => {
     expect(second).toEqual(first)
   })
 })
+
+describe('the synchronous hot path, Authenticator.cached()', () => {
+  it('answers only tokens verified before, and never throws', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims())
+    const request = { authorization: `Bearer ${token}` }
+    expect(auth.cached(request)).toBeUndefined() // not verified yet
+    const principal = await auth.authenticate(request)
+    expect(auth.cached(request)).toBe(principal)
+    // Anything else is left to authenticate(), which answers with the right error.
+    expect(auth.cached({})).toBeUndefined()
+    expect(auth.cached({ authorization: ['Bearer a', 'Bearer b'] })).toBeUndefined()
+    expect(auth.cached({ authorization: 'Basic dDox' })).toBeUndefined()
+    expect(auth.cached({ authorization: `Bearer ${token}x` })).toBeUndefined()
+    expect(
+      auth.cached({ authorization: `Bearer ${token}`, url: '/?access_token=x' }),
+    ).toBeUndefined()
+  })
+
+  it('stops answering once the token has expired', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims({ exp: nowS() + 2 }))
+    await auth.authenticate({ authorization: `Bearer ${token}` })
+    expect(auth.cached({ authorization: `Bearer ${token}` })).toBeDefined()
+    vi.useFakeTimers({ now: Date.now() + 3_000, toFake: ['Date'] })
+    expect(auth.cached({ authorization: `Bearer ${token}` })).toBeUndefined()
+  })
+})
