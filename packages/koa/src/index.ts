@@ -30,11 +30,16 @@ export function authenticate(
   if (typeof authenticator?.authenticate !== 'function') {
     throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
   }
-  return async (ctx, next) => {
-    ctx.state.auth =
-      authenticator.cached(ctx.req) ??
-      (await authenticator.authenticate(ctx.req, { optional, response: ctx.res }))
+  const verify: Middleware = async (ctx, next) => {
+    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
     await next()
+  }
+  // Not async: a reused token hands straight on to `next` without a promise of our own.
+  return (ctx, next) => {
+    const hit = authenticator.cached(ctx.req)
+    if (hit === undefined) return verify(ctx, next)
+    ctx.state.auth = hit
+    return next() as Promise<void>
   }
 }
 
