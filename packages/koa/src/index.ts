@@ -37,7 +37,7 @@ export function authenticate(
   // Not async: a reused token hands straight on to `next` without a promise of our own.
   return (ctx, next) => {
     const hit = authenticator.cached(ctx.req)
-    if (hit === undefined) return verify(ctx, next)
+    if (hit === undefined) return verify(ctx, next) as Promise<void>
     ctx.state.auth = hit
     return next() as Promise<void>
   }
