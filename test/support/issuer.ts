@@ -181,3 +181,17 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve())
   })
 }
+
+/** A `private_key_jwt` client (RFC 7523) named `signer`, with the key it signs assertions with. */
+export async function createSignerClient(): Promise<{ client: TestClient; key: TestKey }> {
+  const key = await createTestKey('ES256')
+  return {
+    key,
+    client: {
+      client_id: 'signer',
+      scope: 'event.create',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+    },
+  }
+}

@@ -7,10 +7,11 @@ import { createAuthenticator } from '@m2m-auth/core'
 import {
   DEFAULT_CLIENTS,
   DEFAULT_RESOURCE,
+  createSignerClient,
   startIssuer,
   type TestIssuer,
 } from '../../../test/support/issuer.js'
-import { createTestKey, type TestKey } from '../../../test/support/keys.js'
+import type { TestKey } from '../../../test/support/keys.js'
 
 const SECRET = DEFAULT_CLIENTS[0]!.client_secret!
 let issuer: TestIssuer
@@ -18,17 +19,10 @@ let dir: string
 let signingKey: TestKey
 
 beforeAll(async () => {
-  signingKey = await createTestKey('ES256')
+  const signer = await createSignerClient()
+  signingKey = signer.key
   issuer = await startIssuer({
-    clients: [
-      ...DEFAULT_CLIENTS,
-      {
-        client_id: 'signer',
-        scope: 'event.create',
-        token_endpoint_auth_method: 'private_key_jwt',
-        jwks: { keys: [signingKey.publicJwk] },
-      },
-    ],
+    clients: [...DEFAULT_CLIENTS, signer.client],
   })
   dir = await mkdtemp(join(tmpdir(), 'm2m-auth-cli-'))
 })

@@ -68,6 +68,14 @@ export interface Authenticator {
   readonly resourceMetadata: ResourceMetadata | undefined
 }
 
+/** For adapters: a caller mistake caught once, at construction, with the same words everywhere. */
+export function assertAuthenticator(value: unknown): asserts value is Authenticator {
+  const candidate = value as Partial<Authenticator> | null | undefined
+  if (typeof candidate?.authenticate !== 'function' || typeof candidate.cached !== 'function') {
+    throw new TypeError('"authenticator" must come from createAuthenticator()')
+  }
+}
+
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object')

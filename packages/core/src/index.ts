@@ -1,4 +1,4 @@
-export { createAuthenticator } from './authenticator.js'
+export { assertAuthenticator, createAuthenticator } from './authenticator.js'
 export type { Authenticator, AuthenticatorOptions, AuthenticateOptions } from './authenticator.js'
 export type { BearerIssuerOptions } from './bearer/options.js'
 export type { IntrospectionOptions } from './bearer/introspection-options.js'

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import {
+  assertAuthenticator,
   createScopeCheck,
   isAuthError,
   type AuthError,
@@ -34,9 +35,7 @@ export function authenticate(
   authenticator: Authenticator,
   { optional = false, handleErrors = true }: ExpressAuthenticateOptions = {},
 ): RequestHandler {
-  if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
-  }
+  assertAuthenticator(authenticator)
   return (req, res, next) => {
     if (!handleErrors) passErrors.add(req)
     const hit = authenticator.cached(req)

@@ -1,6 +1,7 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import {
+  assertAuthenticator,
   createScopeCheck,
   isAuthError,
   type AuthError,
@@ -52,9 +53,7 @@ export function authenticate(
   authenticator: Authenticator,
   { optional = false, handleErrors = true }: HookOptions = {},
 ): AuthHook {
-  if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('"authenticator" must come from createAuthenticator()')
-  }
+  assertAuthenticator(authenticator)
   return (request, reply, done) => {
     const hit = authenticator.cached(request.raw)
     if (hit !== undefined) {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import {
+  assertAuthenticator,
   createScopeCheck,
   type Authenticator,
   type Principal,
@@ -27,9 +28,7 @@ export function authenticate(
   authenticator: Authenticator,
   { optional = false }: KoaAuthenticateOptions = {},
 ): Middleware {
-  if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('authenticate() needs an authenticator from createAuthenticator()')
-  }
+  assertAuthenticator(authenticator)
   const verify: Middleware = async (ctx, next) => {
     ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
     await next()

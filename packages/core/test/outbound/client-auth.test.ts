@@ -4,6 +4,7 @@ import { createAuthenticator, createTokenClient } from '@m2m-auth/core'
 import {
   DEFAULT_CLIENTS,
   DEFAULT_RESOURCE,
+  createSignerClient,
   startIssuer,
   type TestIssuer,
 } from '../../../../test/support/issuer.js'
@@ -14,7 +15,8 @@ let issuer: TestIssuer
 let signingKey: TestKey
 
 beforeAll(async () => {
-  signingKey = await createTestKey('ES256')
+  const signer = await createSignerClient()
+  signingKey = signer.key
   issuer = await startIssuer({
     clients: [
       ...DEFAULT_CLIENTS,
@@ -24,12 +26,7 @@ beforeAll(async () => {
         scope: 'event.create',
         token_endpoint_auth_method: 'client_secret_post',
       },
-      {
-        client_id: 'signer',
-        scope: 'event.create',
-        token_endpoint_auth_method: 'private_key_jwt',
-        jwks: { keys: [signingKey.publicJwk] },
-      },
+      signer.client,
     ],
   })
 })
