@@ -82,8 +82,14 @@ describe('@m2m-auth/express', () => {
       const subject: string | undefined = req.auth?.subject
       res.json({ subject })
     }
+    // Checked by tsc (tsconfig.test.json): a wrong type fails the build.
     expectTypeOf<express.Request['auth']>().toEqualTypeOf<Principal | undefined>()
-    expect(typeof handler).toBe('function')
+    // And at run time the handler reads what authenticate() stored.
+    const sent: unknown[] = []
+    const req = { auth: { subject: 'svc' } } as unknown as express.Request
+    const res = { json: (body: unknown) => sent.push(body) } as unknown as express.Response
+    void handler(req, res, () => undefined)
+    expect(sent).toEqual([{ subject: 'svc' }])
   })
 
   it('refuses a missing authenticator at construction', () => {

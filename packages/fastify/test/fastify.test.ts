@@ -77,8 +77,10 @@ describe('@m2m-auth/fastify', () => {
   })
 
   it('types request.auth as Principal through declaration merging, no casts', () => {
+    // Checked by tsc (tsconfig.test.json): a wrong type fails the build.
     expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<Principal | null>()
     const read = (request: FastifyRequest): string | undefined => request.auth?.subject
-    expect(typeof read).toBe('function')
+    expect(read({ auth: { subject: 'svc' } } as unknown as FastifyRequest)).toBe('svc')
+    expect(read({ auth: null } as unknown as FastifyRequest)).toBeUndefined()
   })
 })

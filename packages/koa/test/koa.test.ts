@@ -76,7 +76,10 @@ describe('@m2m-auth/koa', () => {
       const subject: string | undefined = ctx.state.auth?.subject
       ctx.body = { subject }
     }
+    // Checked by tsc (tsconfig.test.json): a wrong type fails the build.
     expectTypeOf<Koa.DefaultState['auth']>().toEqualTypeOf<Principal | undefined>()
-    expect(typeof middleware).toBe('function')
+    const ctx = { state: { auth: { subject: 'svc' } }, body: undefined as unknown }
+    void middleware(ctx as unknown as Koa.ParameterizedContext, () => Promise.resolve())
+    expect(ctx.body).toEqual({ subject: 'svc' })
   })
 })
