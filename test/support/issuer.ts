@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SignJWT, type JWTPayload } from 'jose'
-import Provider, { errors as oidcErrors } from 'oidc-provider'
+import Provider from 'oidc-provider'
+import { clientCredentialsConfiguration } from '../../examples/local-issuer/src/index.js'
 import { createTestKey, type TestKey } from './keys.js'
 import { startProxy, type FaultProxy } from './proxy.js'
 
@@ -138,41 +139,15 @@ function createProvider(
   resources: Record<string, string>,
   { accessTokenTTL, defaultResource }: { accessTokenTTL: number; defaultResource: string | null },
 ): Provider {
-  const allScopes = new Set(Object.values(resources).flatMap((s) => s.split(' ')))
-  const provider = new Provider(issuer, {
-    clients: clients.map((c) => ({
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      token_endpoint_auth_method: 'client_secret_basic' as const,
-      ...c,
-    })),
-    jwks: { keys: keys.map((k) => k.privateJwk) },
-    scopes: [...allScopes],
-    ttl: { ClientCredentials: accessTokenTTL },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => defaultResource ?? undefined,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resourceIndicator) => {
-          const scope = resources[resourceIndicator]
-          if (scope === undefined) throw new oidcErrors.InvalidTarget()
-          return {
-            scope,
-            audience: resourceIndicator,
-            accessTokenFormat: 'jwt',
-            accessTokenTTL,
-            jwt: { sign: { alg: 'RS256' } },
-          }
-        },
-      },
-    },
+  // The same configuration the demo's embedded issuer runs, with the test's keys and clients.
+  const configuration = clientCredentialsConfiguration({
+    clients: clients.map((c) => ({ ...c })),
+    keys: keys.map((k) => k.privateJwk),
+    resources,
+    accessTokenTTL,
+    defaultResource,
   })
-  return provider
+  return new Provider(issuer, configuration)
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair } from 'jose'
-import Provider, { errors, type ClientMetadata } from 'oidc-provider'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import Provider, { errors, type ClientMetadata, type Configuration } from 'oidc-provider'
 
 export interface LocalClient {
   clientId: string
@@ -45,31 +45,66 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
 async function createProvider(issuer: string, options: LocalIssuerOptions): Promise<Provider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const jwk = { ...(await exportJWK(privateKey)), kid: 'local-1', alg: 'RS256', use: 'sig' }
-  const ttl = options.accessTokenTTL ?? 300
-  const resources = options.resources
-  const clientTTL = new Map(options.clients.map((c) => [c.clientId, c.accessTokenTTL ?? ttl]))
-  const clients: ClientMetadata[] = options.clients.map((c) => ({
-    client_id: c.clientId,
-    client_secret: c.clientSecret,
-    scope: c.scope,
-    grant_types: ['client_credentials'],
-    redirect_uris: [],
-    response_types: [],
-    token_endpoint_auth_method: 'client_secret_basic',
-  }))
-  return new Provider(issuer, {
-    clients,
-    jwks: { keys: [jwk] },
+  const clientTTL = new Map(options.clients.map((c) => [c.clientId, c.accessTokenTTL]))
+  const configuration = clientCredentialsConfiguration({
+    clients: options.clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      scope: c.scope,
+    })),
+    keys: [jwk],
+    resources: options.resources,
+    accessTokenTTL: options.accessTokenTTL ?? 300,
+    ttlFor: (clientId) => clientTTL.get(clientId),
+  })
+  return new Provider(issuer, configuration)
+}
+
+export interface ClientCredentialsSetup {
+  /** Client metadata; grant, redirect and auth-method defaults are filled in. */
+  clients: ClientMetadata[]
+  /** Private signing JWKs; the first one signs. */
+  keys: JWK[]
+  /** Resource indicator (the token audience) -> the scopes that resource defines. */
+  resources: Record<string, string>
+  /** Seconds an access token lives. */
+  accessTokenTTL: number
+  /** Resource used when a request names none; `null` gives opaque tokens then. Default: the first. */
+  defaultResource?: string | null
+  /** A client's own access-token lifetime, overriding `accessTokenTTL`. */
+  ttlFor?: (clientId: string) => number | undefined
+}
+
+/**
+ * The oidc-provider configuration for machine-to-machine tokens: the client-credentials grant,
+ * introspection, and RFC 8707 resource indicators whose resource servers get RFC 9068 JWT
+ * access tokens. Shared by this embedded issuer and the test suite's issuer.
+ */
+export function clientCredentialsConfiguration(setup: ClientCredentialsSetup): Configuration {
+  const { resources, accessTokenTTL } = setup
+  const defaultResource =
+    setup.defaultResource === undefined ? Object.keys(resources)[0] : setup.defaultResource
+  return {
+    clients: setup.clients.map((c) => ({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      ...c,
+    })),
+    jwks: { keys: setup.keys },
     scopes: [...new Set(Object.values(resources).flatMap((s) => s.split(' ')))],
-    // The resource server's lifetime (per client, see below) decides; a fixed number here would win over it.
-    ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl },
+    // The resource server's lifetime (per client) decides; a fixed number here would win over it.
+    ttl: {
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? accessTokenTTL,
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => Object.keys(resources)[0]!,
+        defaultResource: () => defaultResource ?? undefined,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource, client) => {
           const scope = resources[resource]
@@ -78,13 +113,13 @@ async function createProvider(issuer: string, options: LocalIssuerOptions): Prom
             scope,
             audience: resource,
             accessTokenFormat: 'jwt',
-            accessTokenTTL: clientTTL.get(client.clientId) ?? ttl,
+            accessTokenTTL: setup.ttlFor?.(client.clientId) ?? accessTokenTTL,
             jwt: { sign: { alg: 'RS256' } },
           }
         },
       },
     },
-  })
+  }
 }
 
 function close(server: Server): Promise<void> {
