@@ -1,4 +1,5 @@
 import express from 'express'
+import { minimalHeaderVerifier } from '../lib/minimal.mjs'
 import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
 
 const app = express()
@@ -8,6 +9,16 @@ app.disable('etag')
 switch (env.variant) {
   case 'bare':
     break
+  case 'minimal': {
+    const check = await minimalHeaderVerifier(env)
+    app.use((req, res, next) => {
+      const payload = check(req.headers.authorization)
+      if (payload === undefined) return void res.status(401).type('text/plain').send('denied')
+      req.auth = payload
+      next()
+    })
+    break
+  }
   case 'ours': {
     const { authenticate } = await import('@m2m-auth/express')
     app.use(authenticate(await ourAuthenticator()))

@@ -1,4 +1,5 @@
 import Fastify from 'fastify'
+import { minimalHeaderVerifier } from '../lib/minimal.mjs'
 import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
 
 const app = Fastify({ logger: false })
@@ -6,6 +7,17 @@ const app = Fastify({ logger: false })
 switch (env.variant) {
   case 'bare':
     break
+  case 'minimal': {
+    const check = await minimalHeaderVerifier(env)
+    app.decorateRequest('user', null)
+    app.addHook('onRequest', (request, reply, done) => {
+      const payload = check(request.headers.authorization)
+      if (payload === undefined) return void reply.code(401).send('denied')
+      request.user = payload
+      done()
+    })
+    break
+  }
   case 'ours': {
     const { m2mAuth } = await import('@m2m-auth/fastify')
     await app.register(m2mAuth, { authenticator: await ourAuthenticator() })

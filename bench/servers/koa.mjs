@@ -1,4 +1,5 @@
 import Koa from 'koa'
+import { minimalHeaderVerifier } from '../lib/minimal.mjs'
 import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
 
 const app = new Koa()
@@ -7,6 +8,20 @@ app.silent = true
 switch (env.variant) {
   case 'bare':
     break
+  case 'minimal': {
+    const check = await minimalHeaderVerifier(env)
+    app.use((ctx, next) => {
+      const payload = check(ctx.get('authorization'))
+      if (payload === undefined) {
+        ctx.status = 401
+        ctx.body = 'denied'
+        return
+      }
+      ctx.state.auth = payload
+      return next()
+    })
+    break
+  }
   case 'ours': {
     const { authenticate } = await import('@m2m-auth/koa')
     app.use(authenticate(await ourAuthenticator()))

@@ -56,12 +56,17 @@ export interface Authenticator {
   authenticate(request: AuthRequest, options?: { optional?: false }): Promise<Principal>
   authenticate(request: AuthRequest, options: AuthenticateOptions): Promise<Principal | undefined>
   /**
-   * The hot path, synchronously: the principal when the request carries a bearer token this
-   * authenticator already verified (cached, unexpired, key still published), else undefined —
-   * never an error. Adapters try it first and fall back to `authenticate()`, so a reused token
-   * costs no promise and no extra tick.
+   * `authenticate()` without the promise whenever none is needed, for adapters: returns the
+   * principal (or `undefined`, optional and no credentials) when the answer is known now — a
+   * cached token or till, or a fresh token whose signing key is already fetched — throws the
+   * AuthError when the request is refused now, and returns a promise only when the answer waits
+   * on I/O (first key fetch, introspection, a till's scrypt). A reused or fresh token then costs
+   * no promise and no extra tick.
    */
-  cached(request: AuthRequest): Principal | undefined
+  authenticateNow(
+    request: AuthRequest,
+    options?: AuthenticateOptions,
+  ): Principal | undefined | Promise<Principal | undefined>
   /** The realm and schemes this authenticator challenges with. */
   readonly challenge: Readonly<ChallengeConfig>
   /** RFC 9728 metadata for adapters to serve, when `resourceMetadata` is configured. */
@@ -71,7 +76,10 @@ export interface Authenticator {
 /** For adapters: a caller mistake caught once, at construction, with the same words everywhere. */
 export function assertAuthenticator(value: unknown): asserts value is Authenticator {
   const candidate = value as Partial<Authenticator> | null | undefined
-  if (typeof candidate?.authenticate !== 'function' || typeof candidate.cached !== 'function') {
+  if (
+    typeof candidate?.authenticate !== 'function' ||
+    typeof candidate.authenticateNow !== 'function'
+  ) {
     throw new TypeError('"authenticator" must come from createAuthenticator()')
   }
 }
@@ -102,15 +110,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     resourceMetadata: resourceMetadata?.url,
   })
 
-  const dispatch = async (
+  const dispatch = (
     credentials: Credentials,
     request: AuthRequest,
     response: HeaderSink | undefined,
-  ): Promise<Principal> => {
+  ): Principal | Promise<Principal> => {
     switch (credentials.scheme) {
       case 'bearer': {
-        const principal = await bearer.verify(credentials.token)
-        return attribution ? attribute(principal, request, attribution) : principal
+        const principal = bearer.verifyNow(credentials.token)
+        if (attribution === undefined) return principal
+        return principal instanceof Promise
+          ? principal.then((p) => attribute(p, request, attribution))
+          : attribute(principal, request, attribution)
       }
       case 'basic':
         if (basic) return basic.verify(credentials.value, request, response)
@@ -122,50 +133,50 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   // The last principal handed out: a reused token skips re-registering it (one comparison).
   let lastPrincipal: Principal | undefined
-
-  async function authenticate(
-    request: AuthRequest,
-    { optional = false, response }: AuthenticateOptions = {},
-  ): Promise<Principal | undefined> {
-    try {
-      const credentials = readCredentials(request, tokenHeader, isKnownToken)
-      if (credentials === undefined) {
-        if (!optional) throw missingCredentials(request, challengeConfig)
-        rememberChallengeConfig(request, challengeConfig)
-        return undefined
-      }
-      const principal = await dispatch(credentials, request, response)
-      if (principal !== lastPrincipal) {
-        rememberPrincipalConfig(principal, challengeConfig)
-        lastPrincipal = principal
-      }
-      return principal
-    } catch (error) {
-      throw finalError(error).withConfig(challengeConfig)
-    }
-  }
-
-  function cached(request: AuthRequest): Principal | undefined {
-    // Attribution reads a header and a till store per request: always the full path.
-    if (attribution) return undefined
-    let credentials
-    try {
-      credentials = readCredentials(request, tokenHeader, isKnownToken)
-    } catch {
-      return undefined // authenticate() will answer with the right error
-    }
-    if (credentials?.scheme !== 'bearer') return undefined
-    const principal = bearer!.cached(credentials.token)
-    if (principal !== undefined && principal !== lastPrincipal) {
+  const accepted = (principal: Principal): Principal => {
+    if (principal !== lastPrincipal) {
       rememberPrincipalConfig(principal, challengeConfig)
       lastPrincipal = principal
     }
     return principal
   }
+  const refused = (error: unknown): never => {
+    throw finalError(error).withConfig(challengeConfig)
+  }
+
+  function authenticateNow(
+    request: AuthRequest,
+    options?: AuthenticateOptions,
+  ): Principal | undefined | Promise<Principal | undefined> {
+    let result: Principal | Promise<Principal>
+    try {
+      const credentials = readCredentials(request, tokenHeader, isKnownToken)
+      if (credentials === undefined) {
+        if (options?.optional !== true) throw missingCredentials(request, challengeConfig)
+        rememberChallengeConfig(request, challengeConfig)
+        return undefined
+      }
+      result = dispatch(credentials, request, options?.response)
+    } catch (error) {
+      return refused(error)
+    }
+    return result instanceof Promise ? result.then(accepted, refused) : accepted(result)
+  }
+
+  function authenticate(
+    request: AuthRequest,
+    options?: AuthenticateOptions,
+  ): Promise<Principal | undefined> {
+    try {
+      return Promise.resolve(authenticateNow(request, options))
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+  }
 
   return {
     authenticate: authenticate as Authenticator['authenticate'],
-    cached,
+    authenticateNow,
     challenge: challengeConfig,
     resourceMetadata,
   }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createAuthenticator, isAuthError, type AuthError } from '../src/index.js'
+import { createAuthenticator, isAuthError, type AuthError, type Principal } from '../src/index.js'
 import { createBearerVerifier } from '../src/bearer/verifier.js'
 import { normalizeIssuer } from '../src/bearer/options.js'
 import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../../../test/support/issuer.js'
@@ -175,30 +175,63 @@ describe('verified-token cache', () => {
   })
 })
 
-describe('the synchronous hot path, Authenticator.cached()', () => {
-  it('answers only tokens verified before, and never throws', async () => {
+describe('answers without a promise when it can: Authenticator.authenticateNow()', () => {
+  it('waits on I/O only for the first key fetch; later tokens, fresh or reused, are answered now', async () => {
     const auth = authenticatorFor()
-    const token = await issuer.sign(claims())
-    const request = { authorization: `Bearer ${token}` }
-    expect(auth.cached(request)).toBeUndefined() // not verified yet
-    const principal = await auth.authenticate(request)
-    expect(auth.cached(request)).toBe(principal)
-    // Anything else is left to authenticate(), which answers with the right error.
-    expect(auth.cached({})).toBeUndefined()
-    expect(auth.cached({ authorization: ['Bearer a', 'Bearer b'] })).toBeUndefined()
-    expect(auth.cached({ authorization: 'Basic dDox' })).toBeUndefined()
-    expect(auth.cached({ authorization: `Bearer ${token}x` })).toBeUndefined()
-    expect(
-      auth.cached({ authorization: `Bearer ${token}`, url: '/?access_token=x' }),
-    ).toBeUndefined()
+    const first = { authorization: `Bearer ${await issuer.sign(claims())}` }
+    const pending = auth.authenticateNow(first)
+    expect(pending).toBeInstanceOf(Promise) // discovery and JWKS are fetched on first use
+    const principal = await pending
+    expect(auth.authenticateNow(first)).toBe(principal) // reused: the cached principal, now
+    const fresh = auth.authenticateNow({
+      authorization: `Bearer ${await issuer.sign(claims({ sub: 'other' }))}`,
+    })
+    expect(fresh).not.toBeInstanceOf(Promise) // never seen, key known: verified now
+    expect((fresh as Principal).subject).toBe('other')
+    expect(auth.authenticateNow({}, { optional: true })).toBeUndefined()
   })
 
-  it('stops answering once the token has expired', async () => {
+  it('throws the AuthError now when the answer is a refusal now, with the same challenge as authenticate()', async () => {
+    const auth = authenticatorFor()
+    const token = await issuer.sign(claims())
+    await auth.authenticate({ authorization: `Bearer ${token}` })
+    const refusals: [object, string][] = [
+      [{}, 'ERR_CREDENTIALS_MISSING'],
+      [{ authorization: ['Bearer a', 'Bearer b'] }, 'ERR_REQUEST_MALFORMED'],
+      [{ authorization: 'Basic dDox' }, 'ERR_SCHEME_DISABLED'],
+      [{ authorization: `Bearer ${token}x` }, 'ERR_TOKEN_SIGNATURE'],
+      [{ authorization: `Bearer ${token}`, url: '/?access_token=x' }, 'ERR_REQUEST_MALFORMED'],
+    ]
+    for (const [request, code] of refusals) {
+      const thrown = catchSync(() => auth.authenticateNow(request))
+      expect(thrown.code).toBe(code)
+      const rejected = await auth.authenticate(request).then(
+        () => expect.unreachable(),
+        (error: AuthError) => error,
+      )
+      expect(rejected.code).toBe(code)
+      expect(thrown.headers).toEqual(rejected.headers)
+    }
+  })
+
+  it('stops answering a cached token once it has expired', async () => {
     const auth = authenticatorFor()
     const token = await issuer.sign(claims({ exp: nowS() + 2 }))
     await auth.authenticate({ authorization: `Bearer ${token}` })
-    expect(auth.cached({ authorization: `Bearer ${token}` })).toBeDefined()
+    expect(auth.authenticateNow({ authorization: `Bearer ${token}` })).toBeDefined()
     vi.useFakeTimers({ now: Date.now() + 3_000, toFake: ['Date'] })
-    expect(auth.cached({ authorization: `Bearer ${token}` })).toBeUndefined()
+    expect(catchSync(() => auth.authenticateNow({ authorization: `Bearer ${token}` })).code).toBe(
+      'ERR_TOKEN_EXPIRED',
+    )
   })
 })
+
+function catchSync(fn: () => unknown): AuthError {
+  try {
+    fn()
+  } catch (error) {
+    expect(isAuthError(error)).toBe(true)
+    return error as AuthError
+  }
+  return expect.unreachable('expected a synchronous AuthError') as never
+}

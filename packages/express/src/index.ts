@@ -38,13 +38,20 @@ export function authenticate(
   assertAuthenticator(authenticator)
   return (req, res, next) => {
     if (!handleErrors) passErrors.add(req)
-    const hit = authenticator.cached(req)
-    if (hit !== undefined) {
-      req.auth = hit
+    let result
+    try {
+      result = authenticator.authenticateNow(req, { optional, response: res })
+    } catch (error) {
+      fail(error as AuthError, req, res, next)
+      return
+    }
+    // Known now (a cached or freshly verified token): no promise, no extra tick.
+    if (!(result instanceof Promise)) {
+      req.auth = result
       next()
       return
     }
-    authenticator.authenticate(req, { optional, response: res }).then(
+    result.then(
       (principal) => {
         req.auth = principal
         next()

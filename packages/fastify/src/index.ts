@@ -11,8 +11,9 @@ import {
 } from '@m2m-auth/core'
 
 /**
- * An onRequest / preHandler hook in Fastify's callback style: a reused token is accepted
- * synchronously (no promise, no extra tick); only a fresh one waits for verification.
+ * An onRequest / preHandler hook in Fastify's callback style: when the answer is known now (a
+ * reused token, or a fresh one whose key is fetched) it is given synchronously, with no promise
+ * and no extra tick; only an answer that waits on I/O goes through a promise.
  */
 export type AuthHook = (
   request: FastifyRequest,
@@ -55,13 +56,20 @@ export function authenticate(
 ): AuthHook {
   assertAuthenticator(authenticator)
   return (request, reply, done) => {
-    const hit = authenticator.cached(request.raw)
-    if (hit !== undefined) {
-      request.auth = hit
+    let result
+    try {
+      result = authenticator.authenticateNow(request.raw, { optional, response: reply.raw })
+    } catch (error) {
+      fail(error as AuthError, reply, handleErrors, done)
+      return
+    }
+    // Known now (a cached or freshly verified token): no promise, no extra tick.
+    if (!(result instanceof Promise)) {
+      request.auth = result ?? null
       done()
       return
     }
-    authenticator.authenticate(request.raw, { optional, response: reply.raw }).then(
+    result.then(
       (principal) => {
         request.auth = principal ?? null
         done()

@@ -29,15 +29,18 @@ export function authenticate(
   { optional = false }: KoaAuthenticateOptions = {},
 ): Middleware {
   assertAuthenticator(authenticator)
-  const verify: Middleware = async (ctx, next) => {
-    ctx.state.auth = await authenticator.authenticate(ctx.req, { optional, response: ctx.res })
-    await next()
-  }
-  // Not async: a reused token hands straight on to `next` without a promise of our own.
+  // Not async: when the answer is known now (a cached or freshly verified token) it hands
+  // straight on to `next` without a promise of our own. A refusal thrown here is turned into a
+  // rejection by Koa's compose, like one thrown from an async middleware.
   return (ctx, next) => {
-    const hit = authenticator.cached(ctx.req)
-    if (hit === undefined) return verify(ctx, next) as Promise<void>
-    ctx.state.auth = hit
+    const result = authenticator.authenticateNow(ctx.req, { optional, response: ctx.res })
+    if (result instanceof Promise) {
+      return result.then((principal) => {
+        ctx.state.auth = principal
+        return next()
+      })
+    }
+    ctx.state.auth = result
     return next() as Promise<void>
   }
 }

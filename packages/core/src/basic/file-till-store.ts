@@ -71,13 +71,18 @@ export function fileTillStore(path: string, options: FileTillStoreOptions = {}):
     if (tills === undefined) throw new Error('the till store is unavailable')
   }
 
+  const lookup = (tillId: string): TillRecord | undefined => {
+    if (tills === undefined) throw new Error('the till store is unavailable')
+    return tills.get(tillId)
+  }
+
   return {
     refresh,
-    async find(tillId) {
-      if (Date.now() - checkedAt >= interval) await refresh()
-      else if (inflight !== undefined) await inflight
-      if (tills === undefined) throw new Error('the till store is unavailable')
-      return tills.get(tillId)
+    // Synchronous between checks of the file; a promise while one is due or under way.
+    find(tillId) {
+      if (Date.now() - checkedAt >= interval) return refresh().then(() => lookup(tillId))
+      if (inflight !== undefined) return inflight.then(() => lookup(tillId))
+      return lookup(tillId)
     },
   }
 }

@@ -13,9 +13,13 @@ export interface TillRecord {
   readonly migrated?: boolean
 }
 
-/** Where tills live. `find` resolves `undefined` for an unknown till; it should not reject. */
+/**
+ * Where tills live. `find` gives `undefined` for an unknown till and should not fail. It may
+ * answer synchronously (the built-in stores do when they can): a cached till is then accepted
+ * without a promise. A database-backed store simply returns a promise.
+ */
 export interface TillStore {
-  find(tillId: string): Promise<TillRecord | undefined>
+  find(tillId: string): TillRecord | undefined | Promise<TillRecord | undefined>
 }
 
 // RFC 7617 §2: the user-id cannot contain a colon or control characters.
@@ -80,6 +84,6 @@ function normalizeRecord(value: unknown, at: string): TillRecord {
 export function memoryTillStore(records: readonly TillRecord[]): TillStore {
   const map = normalizeTillRecords(records, 'records')
   return {
-    find: (tillId) => Promise.resolve(map.get(tillId)),
+    find: (tillId) => map.get(tillId),
   }
 }

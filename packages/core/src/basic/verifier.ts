@@ -15,7 +15,7 @@ import type { BasicConfig } from './options.js'
 import { parseBasicCredentials } from './parse.js'
 import { tillPrincipal } from './principal.js'
 import { DummySecrets, verifyTillSecret } from './secret.js'
-import type { TillRecord } from './till-store.js'
+import type { TillRecord, TillStore } from './till-store.js'
 
 /** Where the deprecation headers go: Node's ServerResponse has this shape. */
 export interface HeaderSink {
@@ -30,7 +30,8 @@ interface Verified {
 }
 
 export interface BasicVerifier {
-  verify(value: string, request: AuthRequest, response?: HeaderSink): Promise<Principal>
+  /** Synchronous on a cache hit when the till store answers synchronously; else a promise. */
+  verify(value: string, request: AuthRequest, response?: HeaderSink): Principal | Promise<Principal>
   /** How many scrypt verifications ran; the cache's whole point is to keep this low. */
   readonly coldVerifications: number
 }
@@ -71,15 +72,19 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
     get coldVerifications() {
       return stats.scrypts
     },
-    async verify(value, request, response) {
+    verify(value, request, response) {
       if (config.mode === 'deny') throw basicDisabled()
       const cacheKey = hash('sha256', salt + value, 'base64')
-      let verified = cache.get(cacheKey, Date.now())
-      if (verified === undefined || !(await stillCurrent(config, verified.record))) {
-        verified = await verifyCold(cacheKey, value)
+      const accept = (verified: Verified): Principal => {
+        announce(config, verified, request, response)
+        return verified.principal
       }
-      announce(config, verified, request, response)
-      return verified.principal
+      const hit = cache.get(cacheKey, Date.now())
+      if (hit === undefined) return verifyCold(cacheKey, value).then(accept)
+      const current = stillCurrent(config, hit.record)
+      if (current === true) return accept(hit)
+      if (current === false) return verifyCold(cacheKey, value).then(accept)
+      return current.then((ok) => (ok ? hit : verifyCold(cacheKey, value))).then(accept)
     },
   }
 }
@@ -110,12 +115,24 @@ async function verifyCredentials(
 }
 
 /** A cache hit stands only while the store returns the very same record (no reload since). */
-async function stillCurrent(config: BasicConfig, record: TillRecord): Promise<boolean> {
+function stillCurrent(config: BasicConfig, record: TillRecord): boolean | Promise<boolean> {
+  let found: ReturnType<TillStore['find']>
   try {
-    return (await config.tills.find(record.tillId)) === record
+    found = config.tills.find(record.tillId)
   } catch (error) {
     throw tillStoreUnavailable(error)
   }
+  if (!isPromiseLike(found)) return found === record
+  return Promise.resolve(found).then(
+    (current) => current === record,
+    (error: unknown) => {
+      throw tillStoreUnavailable(error)
+    },
+  )
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
 }
 
 async function refuseIfLocked(config: BasicConfig, tillId: string): Promise<void> {

@@ -23,8 +23,11 @@ interface CacheEntry {
 
 export interface BearerVerifier {
   verify(token: string): Promise<Principal>
-  /** The principal of a token already verified and cached, synchronously; else undefined. */
-  cached(this: void, token: string): Principal | undefined
+  /**
+   * `verify` without a promise when none is needed: the principal of a cached token, or of a
+   * fresh one whose key is known, is returned and a refusal thrown (always an AuthError).
+   */
+  verifyNow(this: void, token: string): Principal | Promise<Principal>
   /** Whether this exact token is cached as verified (it may still have expired since). */
   isCached(this: void, token: string): boolean
   /** How full the verified-token cache is. */
@@ -88,29 +91,28 @@ export function createBearerVerifier(
     issuers,
     cache,
     isCached: (token) => cache.peek(cacheKey(token))?.token === token,
-    cached: (token) => {
-      if (token.length > options.maxTokenLength) return undefined
-      const hit = cache.get(cacheKey(token), Date.now())
-      if (hit === undefined || hit.token !== token || !hit.issuer.hasKid(hit.kid)) return undefined
-      return hit.principal
-    },
-    async verify(token) {
-      // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.
-      if (token.length > options.maxTokenLength) {
-        throw invalidToken('ERR_TOKEN_TOO_LARGE', 'the token is too large')
-      }
-      const key = cacheKey(token)
-      const hit = cache.get(key, Date.now())
-      if (hit !== undefined && hit.token === token) {
-        if (hit.issuer.hasKid(hit.kid)) return hit.principal
-        cache.delete(key)
-      }
-      try {
-        return await verifyCold(token)
-      } catch (error) {
-        throw toAuthError(error)
-      }
-    },
+    verifyNow,
+    verify: async (token) => verifyNow(token),
+  }
+
+  function verifyNow(token: string): Principal | Promise<Principal> {
+    // RFC 8725 §3.x spirit: bound the work an unauthenticated caller can make us do.
+    if (token.length > options.maxTokenLength) {
+      throw invalidToken('ERR_TOKEN_TOO_LARGE', 'the token is too large')
+    }
+    const key = cacheKey(token)
+    const hit = cache.get(key, Date.now())
+    if (hit !== undefined && hit.token === token) {
+      if (hit.issuer.hasKid(hit.kid)) return hit.principal
+      cache.delete(key)
+    }
+    let result: Principal | Promise<Principal>
+    try {
+      result = verifyCold(token)
+    } catch (error) {
+      throw toAuthError(error)
+    }
+    return result instanceof Promise ? result.catch(rethrowAuthError) : result
   }
 }
 
@@ -143,6 +145,10 @@ async function introspectAny(
     }
   }
   throw failure
+}
+
+function rethrowAuthError(error: unknown): never {
+  throw toAuthError(error)
 }
 
 /** Last line of defence: whatever went wrong verifying a token, the caller gets a 401. */
