@@ -3,7 +3,7 @@ import { createBearerVerifier, type VerifiedTokenCacheOptions } from './bearer/v
 import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
 import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
 import { invalidToken } from './bearer/jws.js'
-import type { Principal } from './principal.js'
+import { setPrincipalChallenge, type Principal } from './principal.js'
 import { normalizeBasic, type BasicOptions } from './basic/options.js'
 import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
 import { attribute, normalizeAttribution, type AttributionOptions } from './basic/attribution.js'
@@ -17,7 +17,6 @@ import {
   missingCredentials,
   readCredentials,
   rememberChallengeConfig,
-  rememberPrincipalConfig,
   type AuthRequest,
   type Credentials,
 } from './request.js'
@@ -135,7 +134,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   let lastPrincipal: Principal | undefined
   const accepted = (principal: Principal): Principal => {
     if (principal !== lastPrincipal) {
-      rememberPrincipalConfig(principal, challengeConfig)
+      setPrincipalChallenge(principal, challengeConfig)
       lastPrincipal = principal
     }
     return principal
@@ -170,7 +169,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     try {
       return Promise.resolve(authenticateNow(request, options))
     } catch (error) {
-      return Promise.reject(error as Error)
+      return Promise.reject(error as AuthError) // authenticateNow throws only AuthErrors
     }
   }
 

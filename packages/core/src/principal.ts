@@ -1,3 +1,5 @@
+import type { ChallengeConfig } from './challenge.js'
+
 /** Who is calling, however they authenticated. Frozen: one instance may serve many requests. */
 export interface Principal {
   readonly scheme: 'bearer' | 'basic'
@@ -35,8 +37,32 @@ export class ScopeSet extends Set<string> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
+/**
+ * Each principal carries one hidden, mutable slot for the challenge its authenticator answers
+ * a later 403 with (realm, schemes): filled when the authenticator first hands it out. A
+ * non-enumerable property, so it is invisible to JSON, spreads and equality; cheaper than a
+ * WeakMap entry per principal, whose ephemeron the garbage collector must revisit.
+ */
+const CHALLENGE_SLOT = Symbol('m2m-auth.challenge')
+
+interface ChallengeSlot {
+  config: ChallengeConfig | undefined
+}
+
 export function freezePrincipal(principal: Mutable<Principal>): Principal {
   if (principal.till) Object.freeze(principal.till)
   Object.freeze(principal.claims)
+  const slot: ChallengeSlot = { config: undefined }
+  Object.defineProperty(principal, CHALLENGE_SLOT, { value: slot })
   return Object.freeze(principal)
+}
+
+export function setPrincipalChallenge(principal: Principal, config: ChallengeConfig): void {
+  const slot = (principal as { [CHALLENGE_SLOT]?: ChallengeSlot })[CHALLENGE_SLOT]
+  if (slot !== undefined) slot.config = config
+}
+
+/** The challenge of the authenticator that handed this principal out, if one did. */
+export function principalChallenge(principal: object): ChallengeConfig | undefined {
+  return (principal as { [CHALLENGE_SLOT]?: ChallengeSlot })[CHALLENGE_SLOT]?.config
 }

@@ -1,4 +1,5 @@
 import type { ChallengeConfig } from './challenge.js'
+import { principalChallenge } from './principal.js'
 import { InvalidRequestError, MissingCredentialsError, type AuthError } from './errors.js'
 
 /**
@@ -116,14 +117,13 @@ export function malformed(description: string): AuthError {
 }
 
 /**
- * Which authenticator's realm and schemes a later scope check answers with. A principal is
- * registered once, when its authenticator first hands it out (cached principals are reused, so
- * the hot path only compares one pointer); a request is marked only when it passed through
- * without a principal (optional authentication), the one case a scope check cannot ask the
- * principal. A symbol property, not a WeakMap entry per short-lived request object.
+ * Which authenticator's realm and schemes a later scope check answers with. A principal knows
+ * (its hidden slot, filled once when its authenticator first hands it out; cached principals
+ * are reused, so the hot path only compares one pointer); a request is marked only when it
+ * passed through without a principal (optional authentication), the one case a scope check
+ * cannot ask the principal. A symbol property, not a WeakMap entry per short-lived request.
  */
 const CHALLENGE_CONFIG = Symbol('m2m-auth.challengeConfig')
-const principalConfigs = new WeakMap<object, ChallengeConfig>()
 
 interface WithChallengeConfig {
   [CHALLENGE_CONFIG]?: ChallengeConfig
@@ -134,17 +134,13 @@ export function rememberChallengeConfig(request: object, config: ChallengeConfig
   if (target[CHALLENGE_CONFIG] !== config) target[CHALLENGE_CONFIG] = config
 }
 
-export function rememberPrincipalConfig(principal: object, config: ChallengeConfig): void {
-  principalConfigs.set(principal, config)
-}
-
 export function challenge(
   request: object | undefined,
   error: AuthError,
   principal?: object,
 ): AuthError {
   const config =
-    (principal && principalConfigs.get(principal)) ??
+    (principal && principalChallenge(principal)) ??
     (request as WithChallengeConfig | undefined)?.[CHALLENGE_CONFIG]
   return config ? error.withConfig(config) : error
 }

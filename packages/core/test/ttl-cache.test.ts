@@ -75,3 +75,50 @@ describe('TtlCache', () => {
     expect(cache.bytes).toBe(7)
   })
 })
+
+describe('TtlCache adaptive admission', () => {
+  const adaptive = (): TtlCache<number> =>
+    new TtlCache<number>({ maxEntries: 10, maxBytes: 1e9, admission: 'adaptive' })
+
+  it('stores on first sight until the cache thrashes, then only keys seen twice', () => {
+    const cache = adaptive()
+    let stored = 0
+    for (let i = 0; i < 500; i++) {
+      cache.set(`one-shot-${i}`, i, FAR, 1)
+      if (cache.peek(`one-shot-${i}`) !== undefined) stored++
+    }
+    expect(cache.thrashing).toBe(true)
+    // The first 10 filled the cache; then about 90 more evicted unread tipped it into thrashing.
+    expect(stored).toBeGreaterThan(50)
+    expect(stored).toBeLessThan(150)
+    cache.set('again', 1, FAR, 1)
+    expect(cache.get('again', 0)).toBeUndefined()
+    cache.set('again', 1, FAR, 1)
+    expect(cache.get('again', 0)).toBe(1)
+  })
+
+  it('goes back to storing on first sight once what it stores is read', () => {
+    const cache = adaptive()
+    for (let i = 0; i < 500; i++) cache.set(`one-shot-${i}`, i, FAR, 1)
+    expect(cache.thrashing).toBe(true)
+    let rounds = 0
+    while (cache.thrashing && rounds < 1_000) {
+      const key = `reused-${rounds++}`
+      cache.set(key, rounds, FAR, 1)
+      cache.set(key, rounds, FAR, 1)
+      expect(cache.get(key, 0)).toBe(rounds)
+    }
+    expect(cache.thrashing).toBe(false)
+    expect(rounds).toBeLessThan(200)
+    cache.set('fresh', 1, FAR, 1)
+    expect(cache.get('fresh', 0)).toBe(1)
+  })
+
+  it('is off by default: every set stores, however much the cache churns', () => {
+    const cache = new TtlCache<number>({ maxEntries: 10, maxBytes: 1e9 })
+    for (let i = 0; i < 500; i++) {
+      cache.set(`one-shot-${i}`, i, FAR, 1)
+      expect(cache.peek(`one-shot-${i}`)).toBe(i)
+    }
+  })
+})

@@ -54,6 +54,8 @@ export function createBearerVerifier(
   const cache = new TtlCache<CacheEntry>({
     maxEntries: options.cache === false ? 0 : (options.cache.maxEntries ?? 10_000),
     maxBytes: options.cache === false ? 0 : (options.cache.maxBytes ?? 32 * 1024 * 1024),
+    // One-shot tokens (or more distinct tokens than entries) would only churn the heap.
+    admission: 'adaptive',
   })
 
   const remember = (token: string, issuer: IssuerVerifier, verified: Verified): Principal => {

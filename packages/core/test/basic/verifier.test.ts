@@ -47,7 +47,7 @@ describe('the till verification cache', () => {
 
   it('concurrent first requests share one verification (single-flight)', async () => {
     const v = verifier(swappableStore())
-    await Promise.all(Array.from({ length: 8 }, () => v.verify(RIGHT, REQUEST)))
+    await Promise.all(Array.from({ length: 8 }, async () => v.verify(RIGHT, REQUEST)))
     expect(v.coldVerifications).toBe(1)
   })
 
