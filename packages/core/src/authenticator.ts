@@ -166,11 +166,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     request: AuthRequest,
     options?: AuthenticateOptions,
   ): Promise<Principal | undefined> {
-    try {
-      return Promise.resolve(authenticateNow(request, options))
-    } catch (error) {
-      return Promise.reject(error as AuthError) // authenticateNow throws only AuthErrors
-    }
+    // A refusal thrown now becomes this promise's rejection.
+    return new Promise((resolve) => resolve(authenticateNow(request, options)))
   }
 
   return {
