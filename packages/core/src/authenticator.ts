@@ -89,7 +89,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
-  const isKnownToken = bearer.isCached
   const configs = [...new Set(bearer.issuers.values())].map((v) => v.config)
   const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
   const resourceMetadata =
@@ -149,7 +148,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   ): Principal | undefined | Promise<Principal | undefined> {
     let result: Principal | Promise<Principal>
     try {
-      const credentials = readCredentials(request, tokenHeader, isKnownToken)
+      const credentials = readCredentials(request, tokenHeader, false)
       if (credentials === undefined) {
         if (options?.optional !== true) throw missingCredentials(request, challengeConfig)
         rememberChallengeConfig(request, challengeConfig)

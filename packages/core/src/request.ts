@@ -49,49 +49,86 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
  * Parses the request's credentials by the RFC 7235 §2.1 grammar; exactly one is allowed.
  * `tokenHeader` names a header carrying a bare token instead (Capillary, some gateways);
  * a token there and an Authorization header together are two credentials, so a 400.
- * `isKnownToken` may vouch for a bearer token that already passed this parse (a verified,
- * cached one), which then skips the b64token scan: it is the costliest step of a hot request.
+ *
+ * With `checkToken: false` a bearer token's RFC 6750 b64token grammar is left to the caller:
+ * the verifier checks it on a cache miss, before any parsing, because a token found in the
+ * verified-token cache passed it already. That scan is the costliest step of a hot request.
  */
 export function readCredentials(
   request: AuthRequest,
   tokenHeader?: string,
-  isKnownToken?: (token: string) => boolean,
+  checkToken = true,
 ): Credentials | undefined {
   rejectQueryToken(request.url)
-  const values =
-    request.authorization === undefined
-      ? headerValues(request, 'authorization')
-      : typeof request.authorization === 'string'
-        ? [request.authorization]
-        : request.authorization
   const tokens = tokenHeader === undefined ? NONE : headerValues(request, tokenHeader)
-  if (tokens.length > 0) {
-    if (tokens.length > 1 || values.length > 0) throw malformed(ONE_CREDENTIAL)
-    return { scheme: 'bearer', token: parseBearerToken(tokens[0]!.trim()) }
+  const authorization = request.authorization
+  let value: string | undefined
+  if (authorization === undefined && tokens.length === 0 && request.rawHeaders !== undefined) {
+    value = onlyAuthorization(request.rawHeaders) // the usual case, without an array
+  } else {
+    const values =
+      authorization === undefined
+        ? headerValues(request, 'authorization')
+        : typeof authorization === 'string'
+          ? [authorization]
+          : authorization
+    if (tokens.length > 0) {
+      if (tokens.length > 1 || values.length > 0) throw malformed(ONE_CREDENTIAL)
+      return { scheme: 'bearer', token: parseBearerToken(tokens[0]!.trim()) }
+    }
+    if (values.length > 1) throw malformed(TWO_AUTHORIZATIONS)
+    value = values[0]
   }
-  if (values.length === 0) return undefined
-  if (values.length > 1) throw malformed('the request carries more than one Authorization header')
-  return parseAuthorization(values[0]!, isKnownToken)
+  return value === undefined ? undefined : parseAuthorization(value, checkToken)
 }
 
 const ONE_CREDENTIAL = 'the request carries more than one credential'
+const TWO_AUTHORIZATIONS = 'the request carries more than one Authorization header'
+
+/** The one Authorization value in Node's rawHeaders, or undefined; two are a 400. */
+function onlyAuthorization(raw: readonly string[]): string | undefined {
+  let found: string | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!
+    if (key.length !== 13) continue
+    // The spellings clients send, compared without allocating; anything else is lowercased.
+    if (
+      key === 'Authorization' ||
+      key === 'authorization' ||
+      key.toLowerCase() === 'authorization'
+    ) {
+      if (found !== undefined) throw malformed(TWO_AUTHORIZATIONS)
+      found = raw[i + 1]!
+    }
+  }
+  return found
+}
 
 /** credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ], split without a regex. */
-export function parseAuthorization(
-  value: string,
-  isKnownToken?: (token: string) => boolean,
-): Credentials {
+export function parseAuthorization(value: string, checkToken = true): Credentials {
+  // The common spelling, "Bearer " then a token that starts and ends with a visible ASCII
+  // character: exactly what the general path below yields (its trims have nothing to remove).
+  if (
+    value.startsWith('Bearer ') &&
+    isVisible(value.charCodeAt(7)) &&
+    isVisible(value.charCodeAt(value.length - 1))
+  ) {
+    const token = value.slice(7)
+    return { scheme: 'bearer', token: checkToken ? parseBearerToken(token) : token }
+  }
   const trimmed = value.trim()
   const space = trimmed.indexOf(' ')
   const name = space === -1 ? trimmed : trimmed.slice(0, space)
   if (!SCHEME.test(name)) throw malformed('the Authorization header is malformed')
   const scheme = name.toLowerCase() // RFC 7235 §2.1: schemes are case-insensitive
   const rest = space === -1 ? '' : trimmed.slice(space + 1).trim()
-  if (scheme === 'bearer') {
-    return { scheme, token: isKnownToken?.(rest) === true ? rest : parseBearerToken(rest) }
-  }
+  if (scheme === 'bearer') return { scheme, token: checkToken ? parseBearerToken(rest) : rest }
   if (scheme === 'basic') return { scheme, value: rest }
   return { scheme: 'other', name }
+}
+
+function isVisible(code: number): boolean {
+  return code > 32 && code < 127
 }
 
 export function parseBearerToken(value: string): string {

@@ -18,6 +18,33 @@ describe('credential parsing (RFC 7235 §2.1, RFC 6750 §2.1)', () => {
     expect(parseAuthorization('bEaReR abc')).toEqual({ scheme: 'bearer', token: 'abc' })
   })
 
+  it('trims whitespace around the scheme and token the same on the fast path and the general one', () => {
+    for (const value of [
+      'Bearer abc',
+      ' Bearer abc',
+      'Bearer  abc',
+      'Bearer \tabc',
+      'Bearer abc\t',
+      '\tBearer abc \u00a0',
+    ]) {
+      expect(parseAuthorization(value)).toEqual({ scheme: 'bearer', token: 'abc' })
+    }
+  })
+
+  it('leaves the b64token check to the verifier when asked, and still splits the same way', () => {
+    expect(parseAuthorization('Bearer a,b', false)).toEqual({ scheme: 'bearer', token: 'a,b' })
+    expect(
+      readCredentials({ rawHeaders: ['authorization', 'Bearer a,b'] }, undefined, false),
+    ).toEqual({
+      scheme: 'bearer',
+      token: 'a,b',
+    })
+    expect(thrown(() => readCredentials({ rawHeaders: ['authorization', 'Bearer a,b'] }))).toEqual({
+      status: 400,
+      code: 'ERR_REQUEST_MALFORMED',
+    })
+  })
+
   it('accepts every b64token character and trailing =', () => {
     expect(parseAuthorization('Bearer aZ09-._~+/==')).toEqual({
       scheme: 'bearer',
