@@ -25,7 +25,6 @@ export function renderReport({
   throughput,
   inProcess,
   memory,
-  oursColdCache,
   pinned,
   elapsedS,
   command,
@@ -127,42 +126,61 @@ export function renderReport({
     out(`## Cold: ${int(settings.coldTokens)} distinct tokens cycled (${alg})`)
     out()
     out(
-      `Physical limit = 1e6 / (bare µs per request + minimal JWT verify µs); minimal JWT verify = ${minimalUs.toFixed(1)} µs (in-process, below). ` +
-        `Our servers run here with the cache cut to ${int(oursColdCache)} entries, fewer than the tokens cycled, so every request misses the cache and pays the signature check plus the cache insert.`,
+      'Two yardsticks for the limit, both from this run. **In place**: the minimal JWT check of `bench/lib/minimal.mjs` ' +
+        '(split, decode, one node:crypto verify, iss/aud/exp; no cache, no other check) as a hook in the same framework, under the same load. ' +
+        `**Formula** (the issue's): 1e6 / (bare µs per request + minimal JWT verify µs in-process, ${minimalUs.toFixed(1)} µs). ` +
+        'The formula assumes a verification costs inside a loaded server what it costs in a tight loop; the in-place row shows how far that holds on this machine, ' +
+        'and is the limit any implementation can reach here. ' +
+        'Our servers run here with the verified-token cache off (`cache: false`), so every request is verified: ' +
+        'with the cache on, tokens that come round again would be partly served from it (it admits a token seen twice), which is not what this workload measures. ' +
+        'For tokens that really are fresh, the cache on costs one lookup and no insert (it stops storing one-shot tokens).',
     )
     out()
     out(
-      '| Target | req/s | vs without auth | vs physical limit | server CPU | CPU µs/request | vs physical limit, per CPU |',
+      '| Target | req/s | vs without auth | vs minimal check in place | vs formula limit | server CPU | CPU µs/request | vs minimal check in place, per CPU |',
     )
-    out('|---|---:|---:|---:|---:|---:|---:|')
+    out('|---|---:|---:|---:|---:|---:|---:|---:|')
     for (const framework of FRAMEWORKS) {
       const bare = find('cold', alg, framework, 'bare')
-      const limit = 1e6 / (1e6 / bare.rps + minimalUs)
-      const limitCpuUs = bare.cpuUs === undefined ? undefined : bare.cpuUs + minimalUs
+      const inPlace = find('cold', alg, framework, 'limit')
+      const formula = 1e6 / (1e6 / bare.rps + minimalUs)
+      const formulaCpuUs = bare.cpuUs === undefined ? undefined : bare.cpuUs + minimalUs
       out(
-        `| *${framework} physical limit* | *${int(limit)}* | | *1.00x* | | ${limitCpuUs === undefined ? '' : `*${limitCpuUs.toFixed(1)}*`} | *1.00x* |`,
+        `| *${framework} formula limit* | *${int(formula)}* | | | *1.00x* | | ${formulaCpuUs === undefined ? '' : `*${formulaCpuUs.toFixed(1)}*`} | |`,
       )
       for (const row of throughput.filter(
         (r) => r.workload === 'cold' && r.alg === alg && r.target.framework === framework,
       )) {
         if (row.target.kind === 'bare') {
-          out(`| ${name(row)} | ${int(row.rps)} | 1.00x | | ${cpuCol(row)} | |`)
+          out(`| ${name(row)} | ${int(row.rps)} | 1.00x | | | ${cpuCol(row)} | |`)
           continue
         }
-        const r = row.rps / limit
+        const vsPlace = row.rps / inPlace.rps
+        const vsFormula = row.rps / formula
         const perCpu =
-          row.cpuUs === undefined || limitCpuUs === undefined ? undefined : limitCpuUs / row.cpuUs
-        const note = row.target.kind === 'ours' ? ` (${verdict(r, COLD_TARGET)})` : ''
-        const cpuNote =
-          row.target.kind === 'ours' && perCpu !== undefined
-            ? ` (${verdict(perCpu, COLD_TARGET)})`
-            : ''
+          row.cpuUs === undefined || inPlace.cpuUs === undefined
+            ? undefined
+            : inPlace.cpuUs / row.cpuUs
+        const ours = row.target.kind === 'ours'
+        const place =
+          row.target.kind === 'limit'
+            ? '1.00x'
+            : ratio(vsPlace) + (ours ? ` (${verdict(vsPlace, COLD_TARGET)})` : '')
+        const formulaCol = ratio(vsFormula) + (ours ? ` (${verdict(vsFormula, COLD_TARGET)})` : '')
+        const cpuRatio =
+          row.target.kind === 'limit'
+            ? '1.00x'
+            : perCpu === undefined
+              ? 'n/a'
+              : ratio(perCpu) + (ours ? ` (${verdict(perCpu, COLD_TARGET)})` : '')
         out(
-          `| ${name(row)} | ${int(row.rps)} | ${ratio(row.rps / bare.rps)} | ${ratio(r)}${note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
+          `| ${name(row)} | ${int(row.rps)} | ${ratio(row.rps / bare.rps)} | ${place} | ${formulaCol} | ${cpuCol(row)} | ${cpuRatio} |`,
         )
-        if (row.target.kind === 'ours') {
+        if (ours) {
           summary.push(
-            `cold ${alg} ${framework}: ${ratio(r)} of the physical limit (${verdict(r, COLD_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU`,
+            `cold ${alg} ${framework}: ${ratio(vsPlace)} of the minimal check in place (${verdict(vsPlace, COLD_TARGET)}), ` +
+              `${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU; ${ratio(vsFormula)} of the formula limit (${verdict(vsFormula, COLD_TARGET)}), ` +
+              `where the minimal check itself reaches ${ratio(inPlace.rps / formula)}`,
           )
         }
       }
@@ -181,8 +199,13 @@ export function renderReport({
     ['cryptoVerify', 'node:crypto `verify()` alone (the signature check)'],
     ['minimalJwt', 'minimal JWT check: split, decode, node:crypto verify, iss/aud/exp'],
     ['joseJwtVerify', 'jose `jwtVerify()` with a local key (WebCrypto)'],
-    ['oursCold', `m2m-auth \`authenticate()\` cold (distinct tokens, every call a cache miss)`],
+    [
+      'oursCold',
+      'm2m-auth `authenticate()` cold (distinct tokens, cache off: every call verified)',
+    ],
+    ['oursColdNow', 'm2m-auth `authenticateNow()` cold (what the adapters call)'],
     ['oursHot', 'm2m-auth `authenticate()` hot (same token)'],
+    ['oursHotNow', 'm2m-auth `authenticateNow()` hot (what the adapters call)'],
   ]
   for (const [key, label] of ops) {
     const rs = inProcess.RS256[key]
@@ -207,7 +230,8 @@ export function renderReport({
   out()
   out(
     'The verified-token cache is bounded by entries (default 10,000) and by accounted bytes (default 32 MiB, counted as 3 × the token length per entry); ' +
-      'the least recently used entries go first, so the heap stops growing once the cache is full.',
+      'about the least recently used entries go first, so the heap stops growing once the cache is full; ' +
+      'and while nearly everything it evicts was never read (one-shot tokens, as here), it stores a token only on its second sighting.',
   )
   out()
   const extra = Object.fromEntries((inProcess.extra ?? []).map((e) => [e.key, e.ops]))

@@ -5,10 +5,8 @@ export const env = {
   issuer: required('BENCH_ISSUER'),
   jwksUri: required('BENCH_JWKS_URI'),
   audience: required('BENCH_AUDIENCE'),
-  /** Our verified-token cache size; the cold workload sets it below the token count. */
-  cacheEntries: process.env.BENCH_CACHE_ENTRIES
-    ? Number(process.env.BENCH_CACHE_ENTRIES)
-    : undefined,
+  /** The cold workload turns our verified-token cache off: every request is verified. */
+  cacheOff: process.env.BENCH_CACHE === 'off',
 }
 
 export const BODY = 'ok'
@@ -24,7 +22,7 @@ export async function ourAuthenticator() {
   const { createAuthenticator } = await import('@m2m-auth/core')
   return createAuthenticator({
     bearer: { issuer: env.issuer, audience: env.audience },
-    ...(env.cacheEntries === undefined ? {} : { cache: { maxEntries: env.cacheEntries } }),
+    ...(env.cacheOff ? { cache: false } : {}),
   })
 }
 

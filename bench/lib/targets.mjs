@@ -4,9 +4,20 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 
-/** kind: 'bare' (the framework alone), 'ours' (m2m-auth adapter), 'rival'. */
+/**
+ * kind: 'bare' (the framework alone), 'ours' (m2m-auth adapter), 'rival', or 'limit': the
+ * hand-written minimal JWT check of lib/minimal.mjs inside the same framework, timed in the
+ * cold workloads only, where it is the physical limit measured in place.
+ */
 export const TARGETS = [
   { framework: 'express', variant: 'bare', kind: 'bare', label: 'Express (no auth)' },
+  {
+    framework: 'express',
+    variant: 'minimal',
+    kind: 'limit',
+    label: 'Express + minimal JWT check (hand-written)',
+    workloads: ['cold'],
+  },
   { framework: 'express', variant: 'ours', kind: 'ours', label: 'Express + @m2m-auth/express' },
   {
     framework: 'express',
@@ -21,9 +32,23 @@ export const TARGETS = [
     label: 'Express + express-jwt + jwks-rsa',
   },
   { framework: 'koa', variant: 'bare', kind: 'bare', label: 'Koa (no auth)' },
+  {
+    framework: 'koa',
+    variant: 'minimal',
+    kind: 'limit',
+    label: 'Koa + minimal JWT check (hand-written)',
+    workloads: ['cold'],
+  },
   { framework: 'koa', variant: 'ours', kind: 'ours', label: 'Koa + @m2m-auth/koa' },
   { framework: 'koa', variant: 'koa-jwt', kind: 'rival', label: 'Koa + koa-jwt + jwks-rsa' },
   { framework: 'fastify', variant: 'bare', kind: 'bare', label: 'Fastify (no auth)' },
+  {
+    framework: 'fastify',
+    variant: 'minimal',
+    kind: 'limit',
+    label: 'Fastify + minimal JWT check (hand-written)',
+    workloads: ['cold'],
+  },
   { framework: 'fastify', variant: 'ours', kind: 'ours', label: 'Fastify + @m2m-auth/fastify' },
   {
     framework: 'fastify',
