@@ -106,15 +106,17 @@ function onlyAuthorization(raw: readonly string[]): string | undefined {
 
 /** credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ], split without a regex. */
 export function parseAuthorization(value: string, checkToken = true): Credentials {
-  // The common spelling, "Bearer " then a token that starts and ends with a visible ASCII
-  // character: exactly what the general path below yields (its trims have nothing to remove).
-  if (
-    value.startsWith('Bearer ') &&
-    isVisible(value.charCodeAt(7)) &&
-    isVisible(value.charCodeAt(value.length - 1))
-  ) {
-    const token = value.slice(7)
-    return { scheme: 'bearer', token: checkToken ? parseBearerToken(token) : token }
+  // The common spellings, "Bearer " or "Basic " then a value that starts and ends with a
+  // visible ASCII character: exactly what the general path below yields (its trims have
+  // nothing to remove, and the scheme is already in canonical case).
+  if (isVisible(value.charCodeAt(value.length - 1))) {
+    if (value.startsWith('Bearer ') && isVisible(value.charCodeAt(7))) {
+      const token = value.slice(7)
+      return { scheme: 'bearer', token: checkToken ? parseBearerToken(token) : token }
+    }
+    if (value.startsWith('Basic ') && isVisible(value.charCodeAt(6))) {
+      return { scheme: 'basic', value: value.slice(6) }
+    }
   }
   const trimmed = value.trim()
   const space = trimmed.indexOf(' ')

@@ -31,6 +31,12 @@ describe('credential parsing (RFC 7235 §2.1, RFC 6750 §2.1)', () => {
     }
   })
 
+  it('splits Basic credentials the same on the fast path and the general one', () => {
+    for (const value of ['Basic dDox', 'basic dDox', ' Basic  dDox ', 'Basic \tdDox']) {
+      expect(parseAuthorization(value)).toEqual({ scheme: 'basic', value: 'dDox' })
+    }
+  })
+
   it('leaves the b64token check to the verifier when asked, and still splits the same way', () => {
     expect(parseAuthorization('Bearer a,b', false)).toEqual({ scheme: 'bearer', token: 'a,b' })
     expect(

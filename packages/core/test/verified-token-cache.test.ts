@@ -62,9 +62,10 @@ describe('verified-token cache', () => {
   it('checks exp on every hit: a cached token is refused once it expires', async () => {
     const auth = authenticatorFor()
     const token = await issuer.sign(claims({ exp: nowS() + 60 }))
-    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({
-      subject: 'task-service',
-    })
+    const principal = await auth.authenticate(bearer(token))
+    expect(principal).toMatchObject({ subject: 'task-service' })
+    // Served from the cache, and remembered as the last hit: that path checks exp too.
+    expect(await auth.authenticate(bearer(token))).toBe(principal)
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(Date.now() + 61_000)
     const error = await rejection(auth.authenticate(bearer(token)))
@@ -90,6 +91,7 @@ describe('verified-token cache', () => {
     const auth = authenticatorFor({ jwksCooldownMs: 0 })
     const old = await issuer.sign(claims())
     await auth.authenticate(bearer(old))
+    await auth.authenticate(bearer(old)) // a cache hit: now the last one served, checked first
     await issuer.rotateKeys({ dropOld: true })
     // A token with the new kid makes the verifier refetch the JWKS, which no longer has the old key.
     await auth.authenticate(bearer(await issuer.sign(claims())))

@@ -28,6 +28,11 @@ interface Verified {
   readonly weak: boolean
 }
 
+interface Cached extends Verified {
+  /** Milliseconds since the epoch; never served at or after it. */
+  readonly expiresAt: number
+}
+
 export interface BasicVerifier {
   /** Synchronous on a cache hit when the till store answers synchronously; else a promise. */
   verify(value: string, request: AuthRequest, response?: HeaderSink): Principal | Promise<Principal>
@@ -44,21 +49,25 @@ export interface BasicVerifier {
  * whole bearer hot path; the credentials sit in memory either way, in every request's header.)
  */
 export function createBasicVerifier(config: BasicConfig): BasicVerifier {
-  const cache = new TtlCache<Verified>({
+  const cache = new TtlCache<Cached>({
     maxEntries: config.cacheTtlMs === 0 ? 0 : config.cacheMaxEntries,
     maxBytes: config.cacheMaxEntries * 1024,
   })
-  const inflight = new Map<string, Promise<Verified>>()
+  const inflight = new Map<string, Promise<Cached>>()
   const dummy = new DummySecrets()
   const stats = { scrypts: 0 }
+  // The entry last served from the cache, and the credentials it was served for.
+  let last: Cached | undefined
+  let lastValue = ''
 
-  const cold = async (value: string): Promise<Verified> => {
+  const cold = async (value: string): Promise<Cached> => {
     const verified = await verifyCredentials(config, dummy, value, stats)
-    cache.set(value, verified, Date.now() + config.cacheTtlMs, 512)
-    return verified
+    const cached = { ...verified, expiresAt: Date.now() + config.cacheTtlMs }
+    cache.set(value, cached, cached.expiresAt, 512)
+    return cached
   }
 
-  const verifyCold = (value: string): Promise<Verified> => {
+  const verifyCold = (value: string): Promise<Cached> => {
     let pending = inflight.get(value)
     if (pending === undefined) {
       pending = cold(value).finally(() => inflight.delete(value))
@@ -73,18 +82,38 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
     },
     verify(value, request, response) {
       if (config.mode === 'deny') throw basicDisabled()
-      const accept = (verified: Verified): Principal => {
-        announce(config, verified, request, response)
-        return verified.principal
-      }
-      const hit = cache.get(value, Date.now())
-      if (hit === undefined) return verifyCold(value).then(accept)
+      const now = Date.now()
+      // A till sends the same credentials all day: the last ones served from the cache are
+      // compared first, whole, with the same expiry and store checks as a lookup.
+      let hit = last !== undefined && value === lastValue && last.expiresAt > now ? last : undefined
+      hit ??= cache.get(value, now)
+      if (hit === undefined)
+        return verifyCold(value).then((v) => accept(config, v, request, response))
       const current = stillCurrent(config, hit.record)
-      if (current === true) return accept(hit)
-      if (current === false) return verifyCold(value).then(accept)
-      return current.then((ok) => (ok ? hit : verifyCold(value))).then(accept)
+      if (current === true) {
+        last = hit
+        lastValue = value
+        return accept(config, hit, request, response)
+      }
+      last = undefined
+      const found = hit
+      const verified =
+        current === false
+          ? verifyCold(value)
+          : current.then((ok) => (ok ? found : verifyCold(value)))
+      return verified.then((v) => accept(config, v, request, response))
     },
   }
+}
+
+function accept(
+  config: BasicConfig,
+  verified: Verified,
+  request: AuthRequest,
+  response: HeaderSink | undefined,
+): Principal {
+  announce(config, verified, request, response)
+  return verified.principal
 }
 
 /**

@@ -20,6 +20,8 @@ interface CacheEntry {
   readonly principal: Principal
   readonly issuer: IssuerVerifier
   readonly kid: string
+  /** Milliseconds since the epoch; the entry is never served at or after it. */
+  readonly expiresAt: number
 }
 
 export interface BearerVerifier {
@@ -63,12 +65,21 @@ export function createBearerVerifier(
     // Size: the key plus roughly the decoded claims, which are about as long again.
     cache.set(
       cacheKey(token),
-      { token, principal: verified.principal, issuer, kid: verified.kid },
+      {
+        token,
+        principal: verified.principal,
+        issuer,
+        kid: verified.kid,
+        expiresAt: verified.expiresAt,
+      },
       verified.expiresAt,
       token.length * 3,
     )
     return verified.principal
   }
+
+  // The entry last served from the cache (see verifyNow).
+  let last: CacheEntry | undefined
 
   // Not async: with the key already known the whole check is synchronous.
   const verifyCold = (token: string, jws: boolean): Principal | Promise<Principal> => {
@@ -103,10 +114,21 @@ export function createBearerVerifier(
    * grammar when it was first verified, so only a miss checks it (a 400 when it fails).
    */
   function verifyNow(token: string): Principal | Promise<Principal> {
+    const now = Date.now()
+    // A caller reuses one token for its whole life: the last one served from the cache is
+    // compared first, whole, with the same expiry and key checks as a lookup.
+    const recent = last
+    if (recent !== undefined && token === recent.token) {
+      if (recent.expiresAt > now && recent.issuer.hasKid(recent.kid)) return recent.principal
+      last = undefined
+    }
     const key = cacheKey(token)
-    const hit = cache.get(key, Date.now())
+    const hit = cache.get(key, now)
     if (hit !== undefined && hit.token === token) {
-      if (hit.issuer.hasKid(hit.kid)) return hit.principal
+      if (hit.issuer.hasKid(hit.kid)) {
+        last = hit
+        return hit.principal
+      }
       cache.delete(key)
     }
     // One scan in the usual case: the JWS shape implies the b64token grammar.

@@ -54,6 +54,9 @@ describe('the till verification cache', () => {
   it('verifies again once the TTL has passed', async () => {
     const v = verifier(swappableStore(), { cache: { ttlMs: 30 } })
     await v.verify(RIGHT, REQUEST)
+    await v.verify(RIGHT, REQUEST) // served from the cache, and remembered as the last hit
+    await v.verify(RIGHT, REQUEST)
+    expect(v.coldVerifications).toBe(1)
     await sleep(50)
     await v.verify(RIGHT, REQUEST)
     expect(v.coldVerifications).toBe(2)
