@@ -153,6 +153,7 @@ async function runWorkload(workload, issuer, load) {
     target: s.target,
     rps: median(s.rps),
     rounds: s.rps,
+    cpuRounds: s.cpuUs,
     cpu: s.cpu.length === 0 ? undefined : median(s.cpu),
     cpuUs: s.cpuUs.length === 0 ? undefined : median(s.cpuUs),
     non2xx: s.non2xx,

@@ -17,6 +17,20 @@ const name = (row) =>
     : `${row.target.label} ⚠ ${int(row.non2xx)} refusals, ${int(row.errors)} timeouts/errors under load`
 const cpuCol = (row) =>
   row.cpu === undefined ? 'n/a | n/a' : `${Math.round(row.cpu * 100)}% | ${row.cpuUs.toFixed(1)}`
+/**
+ * The ratio of two targets as the median of their per-round ratios: the targets of one
+ * framework run back to back within a round, so a machine that speeds up or slows down
+ * between rounds (a shared VM does) cancels out. `f` maps each round's pair to a ratio.
+ */
+const roundRatio = (a, b, f = (x, y) => x / y) => {
+  const n = Math.min(a.length, b.length)
+  const ratios = Array.from({ length: n }, (_, i) => f(a[i], b[i])).sort((x, y) => x - y)
+  return ratios[Math.floor(n / 2)]
+}
+const perCpuRatio = (row, base) =>
+  row.cpuRounds?.length && base.cpuRounds?.length
+    ? roundRatio(base.cpuRounds, row.cpuRounds)
+    : undefined
 const verdict = (value, target) =>
   value >= target ? `meets >= ${target.toFixed(2)}x` : `**misses** ${target.toFixed(2)}x`
 
@@ -58,7 +72,8 @@ export function renderReport({
   out(
     `- Load: ${settings.generator}, ${CONNECTIONS} connections, no pipelining, GET / with \`Authorization: Bearer …\`; ` +
       `${settings.rounds} round(s) × ${settings.durationS} s per target after a ${settings.warmupS} s warm-up; ` +
-      'target order reversed every other round; the figure is the median round',
+      'target order reversed every other round; req/s and CPU µs are the median round; every ratio is the median of the per-round ratios ' +
+      '(the targets of a framework run back to back, so the machine drifting faster or slower between rounds cancels out)',
   )
   out(
     `- Tokens: RS256 (2048-bit) and ES256 (P-256), signed by a loopback issuer whose JWKS every target uses; ` +
@@ -101,8 +116,8 @@ export function renderReport({
     for (const row of throughput.filter(
       (r) => r.workload === 'hot' && r.target.framework === framework,
     )) {
-      const r = row.rps / bare.rps
-      const perCpu = row.cpuUs === undefined ? undefined : bare.cpuUs / row.cpuUs
+      const r = roundRatio(row.rounds, bare.rounds)
+      const perCpu = perCpuRatio(row, bare)
       const note = row.target.kind === 'ours' ? ` (${verdict(r, HOT_TARGET)})` : ''
       const cpuNote =
         row.target.kind === 'ours' && perCpu !== undefined
@@ -155,12 +170,13 @@ export function renderReport({
           out(`| ${name(row)} | ${int(row.rps)} | 1.00x | | | ${cpuCol(row)} | |`)
           continue
         }
-        const vsPlace = row.rps / inPlace.rps
-        const vsFormula = row.rps / formula
-        const perCpu =
-          row.cpuUs === undefined || inPlace.cpuUs === undefined
-            ? undefined
-            : inPlace.cpuUs / row.cpuUs
+        const vsPlace = roundRatio(row.rounds, inPlace.rounds)
+        const vsFormula = roundRatio(
+          row.rounds,
+          bare.rounds,
+          (x, b) => x / (1e6 / (1e6 / b + minimalUs)),
+        )
+        const perCpu = perCpuRatio(row, inPlace)
         const ours = row.target.kind === 'ours'
         const place =
           row.target.kind === 'limit'
@@ -174,13 +190,13 @@ export function renderReport({
               ? 'n/a'
               : ratio(perCpu) + (ours ? ` (${verdict(perCpu, COLD_TARGET)})` : '')
         out(
-          `| ${name(row)} | ${int(row.rps)} | ${ratio(row.rps / bare.rps)} | ${place} | ${formulaCol} | ${cpuCol(row)} | ${cpuRatio} |`,
+          `| ${name(row)} | ${int(row.rps)} | ${ratio(roundRatio(row.rounds, bare.rounds))} | ${place} | ${formulaCol} | ${cpuCol(row)} | ${cpuRatio} |`,
         )
         if (ours) {
           summary.push(
             `cold ${alg} ${framework}: ${ratio(vsPlace)} of the minimal check in place (${verdict(vsPlace, COLD_TARGET)}), ` +
               `${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU; ${ratio(vsFormula)} of the formula limit (${verdict(vsFormula, COLD_TARGET)}), ` +
-              `where the minimal check itself reaches ${ratio(inPlace.rps / formula)}`,
+              `where the minimal check itself reaches ${ratio(roundRatio(inPlace.rounds, bare.rounds, (x, b) => x / (1e6 / (1e6 / b + minimalUs))))}`,
           )
         }
       }
