@@ -16,7 +16,7 @@ import { renderReport } from './lib/report.mjs'
 const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
 const settings = {
-  rounds: quick ? 1 : 5,
+  rounds: quick ? 1 : 7,
   durationS: quick ? 1 : 2,
   warmupS: 1,
   coldTokens: quick ? 2_000 : 10_000,
