@@ -32,7 +32,10 @@ const perCpuRatio = (row, base) =>
     ? roundRatio(base.cpuRounds, row.cpuRounds)
     : undefined
 const verdict = (value, target) =>
-  value >= target ? `meets >= ${target.toFixed(2)}x` : `**misses** ${target.toFixed(2)}x`
+  value >= target
+    ? `meets >= ${target.toFixed(2)}x`
+    : // 0.849 would print as 0.85x: say so, rather than seem to miss 0.85x with 0.85x.
+      `**misses** ${target.toFixed(2)}x${value.toFixed(2) === target.toFixed(2) ? `, at ${value.toFixed(3)}x` : ''}`
 
 export function renderReport({
   settings,

@@ -30,7 +30,30 @@ export function decodeJwt(token: string, shapeChecked = false): DecodedJwt {
   const encodedHeader = token.slice(0, first)
   const encodedPayload = token.slice(first + 1, second)
   const encodedSignature = token.slice(second + 1)
-  const header = decodeJson(encodedHeader, 'header')
+  const header = decodeHeader(encodedHeader)
+  return {
+    header,
+    payload: decodeJson(encodedPayload, 'payload'),
+    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
+    signature: Buffer.from(encodedSignature, 'base64url'),
+  }
+}
+
+/** Whether the token has the compact JWS shape; every such token is also an RFC 6750 b64token. */
+export function isCompactJws(token: string): boolean {
+  return COMPACT_JWS.test(token)
+}
+
+// An issuer signs every token with one of a handful of headers, so each distinct encoded
+// header is decoded and checked once and then shared, frozen. Bounded: when full it starts
+// over, so a caller sending endless distinct headers costs us nothing but their decoding.
+const decodedHeaders = new Map<string, JwsHeader>()
+const MAX_DECODED_HEADERS = 64
+
+function decodeHeader(encoded: string): JwsHeader {
+  const known = decodedHeaders.get(encoded)
+  if (known !== undefined) return known
+  const header = decodeJson(encoded, 'header')
   if (typeof header.alg !== 'string')
     throw invalidToken('ERR_TOKEN_INVALID', 'the token header has no alg')
   if (header.kid !== undefined && typeof header.kid !== 'string') {
@@ -43,17 +66,11 @@ export function decodeJwt(token: string, shapeChecked = false): DecodedJwt {
       'the token header has critical extensions we do not support',
     )
   }
-  return {
-    header: header as JwsHeader,
-    payload: decodeJson(encodedPayload, 'payload'),
-    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
-    signature: Buffer.from(encodedSignature, 'base64url'),
-  }
-}
-
-/** Whether the token has the compact JWS shape; every such token is also an RFC 6750 b64token. */
-export function isCompactJws(token: string): boolean {
-  return COMPACT_JWS.test(token)
+  if (decodedHeaders.size >= MAX_DECODED_HEADERS) decodedHeaders.clear()
+  const checked = Object.freeze(header) as JwsHeader
+  // A copy of the key: `encoded` is a slice that would keep the whole token alive.
+  decodedHeaders.set(Buffer.from(encoded, 'latin1').toString('latin1'), checked)
+  return checked
 }
 
 function decodeJson(segment: string, part: string): Record<string, unknown> {
