@@ -130,8 +130,13 @@ export function renderReport({
         `| ${name(row)} | ${int(row.rps)} | ${row.target.kind === 'bare' ? '1.00x' : ratio(r) + note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
       )
       if (row.target.kind === 'ours') {
+        const empty = find('hot', 'RS256', framework, 'empty')
+        const emptyNote =
+          empty === undefined
+            ? ''
+            : `; one empty middleware alone: ${ratio(roundRatio(empty.rounds, bare.rounds))}`
         summary.push(
-          `hot ${framework}: ${ratio(r)} of the bare framework's throughput (${verdict(r, HOT_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU`,
+          `hot ${framework}: ${ratio(r)} of the bare framework's throughput (${verdict(r, HOT_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU${emptyNote}`,
         )
       }
     }

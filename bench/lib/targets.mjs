@@ -7,10 +7,19 @@ import { createInterface } from 'node:readline'
 /**
  * kind: 'bare' (the framework alone), 'ours' (m2m-auth adapter), 'rival', or 'limit': the
  * hand-written minimal JWT check of lib/minimal.mjs inside the same framework, timed in the
- * cold workloads only, where it is the physical limit measured in place.
+ * cold workloads only, where it is the physical limit measured in place; 'empty': one
+ * middleware or hook that does nothing, timed in the hot workload only, to show what any
+ * middleware at all costs in that framework.
  */
 export const TARGETS = [
   { framework: 'express', variant: 'bare', kind: 'bare', label: 'Express (no auth)' },
+  {
+    framework: 'express',
+    variant: 'empty',
+    kind: 'empty',
+    label: 'Express + one empty middleware (no auth)',
+    workloads: ['hot'],
+  },
   {
     framework: 'express',
     variant: 'minimal',
@@ -34,6 +43,13 @@ export const TARGETS = [
   { framework: 'koa', variant: 'bare', kind: 'bare', label: 'Koa (no auth)' },
   {
     framework: 'koa',
+    variant: 'empty',
+    kind: 'empty',
+    label: 'Koa + one empty middleware (no auth)',
+    workloads: ['hot'],
+  },
+  {
+    framework: 'koa',
     variant: 'minimal',
     kind: 'limit',
     label: 'Koa + minimal JWT check (hand-written)',
@@ -42,6 +58,13 @@ export const TARGETS = [
   { framework: 'koa', variant: 'ours', kind: 'ours', label: 'Koa + @m2m-auth/koa' },
   { framework: 'koa', variant: 'koa-jwt', kind: 'rival', label: 'Koa + koa-jwt + jwks-rsa' },
   { framework: 'fastify', variant: 'bare', kind: 'bare', label: 'Fastify (no auth)' },
+  {
+    framework: 'fastify',
+    variant: 'empty',
+    kind: 'empty',
+    label: 'Fastify + one empty onRequest hook (no auth)',
+    workloads: ['hot'],
+  },
   {
     framework: 'fastify',
     variant: 'minimal',
@@ -129,7 +152,7 @@ export async function checkTarget(target, url, { valid, bad }) {
     if (got !== want) throw new Error(`${target.label}: ${what} answered ${got}, expected ${want}`)
   }
   for (const token of valid) await expect(`Bearer ${token}`, 200, 'a valid token')
-  if (target.kind === 'bare') return
+  if (target.kind === 'bare' || target.kind === 'empty') return
   for (const token of bad) await expect(`Bearer ${token}`, 401, 'a bad token')
   await expect(undefined, 401, 'no token')
 }

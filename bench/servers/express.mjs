@@ -9,6 +9,9 @@ app.disable('etag')
 switch (env.variant) {
   case 'bare':
     break
+  case 'empty':
+    app.use((_req, _res, next) => next())
+    break
   case 'minimal': {
     const check = await minimalHeaderVerifier(env)
     app.use((req, res, next) => {

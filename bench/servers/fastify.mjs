@@ -7,6 +7,9 @@ const app = Fastify({ logger: false })
 switch (env.variant) {
   case 'bare':
     break
+  case 'empty':
+    app.addHook('onRequest', (_request, _reply, done) => done())
+    break
   case 'minimal': {
     const check = await minimalHeaderVerifier(env)
     app.decorateRequest('user', null)

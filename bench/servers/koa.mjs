@@ -8,6 +8,9 @@ app.silent = true
 switch (env.variant) {
   case 'bare':
     break
+  case 'empty':
+    app.use((_ctx, next) => next())
+    break
   case 'minimal': {
     const check = await minimalHeaderVerifier(env)
     app.use((ctx, next) => {
