@@ -40,6 +40,22 @@ function headerSink(): { headers: Record<string, string>; setHeader(n: string, v
 }
 
 describe('createAuthenticator with basic', () => {
+  it('answers a till seen before synchronously, headers included, and a wrong secret never from the cache', async () => {
+    const auth = withBasic({ mode: 'deprecate' })
+    const first = auth.authenticateNow({ authorization })
+    expect(first).toBeInstanceOf(Promise) // scrypt runs off the event loop
+    const principal = await first
+    for (let i = 0; i < 3; i++) {
+      const sink = headerSink()
+      expect(auth.authenticateNow({ authorization }, { response: sink })).toBe(principal)
+      expect(sink.headers.Deprecation).toBeDefined()
+    }
+    const wrong = `Basic ${Buffer.from(`T-1:${md5('wrong')}`).toString('base64')}`
+    const refused = auth.authenticateNow({ authorization: wrong })
+    expect(refused).toBeInstanceOf(Promise) // verified with scrypt, like any unseen secret
+    await expect(refused).rejects.toMatchObject({ status: 401 })
+  })
+
   it('builds the till principal', async () => {
     const principal = await withBasic({}).authenticate({ authorization })
     expect(principal).toMatchObject({
