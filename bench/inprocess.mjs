@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import { importJWK, jwtVerify } from 'jose'
 import * as core from '@m2m-auth/core'
 import { minimalVerifier } from './lib/minimal.mjs'
+import { bearerHeader, flat, requestWith } from './lib/requests.mjs'
 
 const { createAuthenticator } = core
 
@@ -29,18 +30,6 @@ async function opsPerSecond(fn, { isAsync = false } = {}) {
   }
   return results.sort((a, b) => a - b)[Math.floor(rounds / 2)]
 }
-
-/**
- * A request as Node's HTTP parser hands it over: the header value is one flat string (a
- * template literal here would be a rope that every first string operation must flatten).
- */
-const requestWith = (authorization) => ({
-  rawHeaders: ['Host', '127.0.0.1', 'Authorization', authorization, 'Accept', '*/*'],
-  method: 'GET',
-  url: '/',
-})
-const flat = (value) => Buffer.from(value, 'latin1').toString('latin1')
-const bearerHeader = (token) => flat(`Bearer ${token}`)
 
 const results = {}
 for (const alg of ['RS256', 'ES256']) {

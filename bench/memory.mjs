@@ -5,6 +5,7 @@ import { getHeapSpaceStatistics } from 'node:v8'
 import { randomUUID } from 'node:crypto'
 import { importJWK, SignJWT } from 'jose'
 import { createAuthenticator } from '@m2m-auth/core'
+import { bearerHeader, requestWith } from './lib/requests.mjs'
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const { issuer, audience, memoryTokens } = input
@@ -51,16 +52,10 @@ function bytesPerCall(fn, calls) {
   for (let i = 0; i < calls; i++) fn(i)
   return (newSpaceUsed() - before) / calls
 }
-const requestWith = (authorization) => ({
-  rawHeaders: ['Host', '127.0.0.1', 'Authorization', authorization, 'Accept', '*/*'],
-  method: 'GET',
-  url: '/',
-})
-const flat = (value) => Buffer.from(value, 'latin1').toString('latin1')
-const hot = requestWith(flat(`Bearer ${await mint()}`))
+const hot = requestWith(bearerHeader(await mint()))
 await authenticator.authenticate(hot)
 const fresh = await Promise.all(Array.from({ length: 400 }, mint))
-const coldRequests = fresh.map((token) => requestWith(flat(`Bearer ${token}`)))
+const coldRequests = fresh.map((token) => requestWith(bearerHeader(token)))
 const uncached = createAuthenticator({ bearer: { issuer, audience }, cache: false })
 await uncached.authenticate(coldRequests[0])
 const allocation = {
