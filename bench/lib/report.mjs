@@ -27,6 +27,11 @@ const roundRatio = (a, b, f = (x, y) => x / y) => {
   const ratios = Array.from({ length: n }, (_, i) => f(a[i], b[i])).sort((x, y) => x - y)
   return ratios[Math.floor(n / 2)]
 }
+/** The lowest and highest per-round ratio: how far single rounds of this run strayed. */
+const roundRange = (a, b) => {
+  const ratios = a.slice(0, b.length).map((x, i) => x / b[i])
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`
+}
 const perCpuRatio = (row, base) =>
   row.cpuRounds?.length && base.cpuRounds?.length
     ? roundRatio(base.cpuRounds, row.cpuRounds)
@@ -106,13 +111,16 @@ export function renderReport({
   out('## Hot: one token reused (RS256)')
   out()
   out(
-    '"per CPU" compares server CPU time per request instead of wall-clock throughput: it is what the ratio would be with the core to itself.',
+    '"per CPU" compares server CPU time per request instead of wall-clock throughput: it is what the ratio would be with the core to itself. ' +
+      '"Rounds" is the lowest and highest of the per-round ratios whose median is shown. ' +
+      'The row "again in a second process" is the bare framework timed a second time, exactly like the first: ' +
+      'its distance from 1.00x is the noise floor of this run, and a ratio closer to a target than that proves nothing either way.',
   )
   out()
   out(
-    '| Target | req/s | vs without auth | server CPU | CPU µs/request | vs without auth, per CPU |',
+    '| Target | req/s | vs without auth | rounds | server CPU | CPU µs/request | vs without auth, per CPU |',
   )
-  out('|---|---:|---:|---:|---:|---:|')
+  out('|---|---:|---:|---:|---:|---:|---:|')
   const summary = []
   for (const framework of FRAMEWORKS) {
     const bare = find('hot', 'RS256', framework, 'bare')
@@ -126,15 +134,20 @@ export function renderReport({
         row.target.kind === 'ours' && perCpu !== undefined
           ? ` (${verdict(perCpu, HOT_TARGET)})`
           : ''
+      const isBare = row.target.kind === 'bare'
       out(
-        `| ${name(row)} | ${int(row.rps)} | ${row.target.kind === 'bare' ? '1.00x' : ratio(r) + note} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
+        `| ${name(row)} | ${int(row.rps)} | ${isBare ? '1.00x' : ratio(r) + note} | ${isBare ? '' : roundRange(row.rounds, bare.rounds)} | ${cpuCol(row)} | ${perCpu === undefined ? 'n/a' : ratio(perCpu) + cpuNote} |`,
       )
       if (row.target.kind === 'ours') {
         const empty = find('hot', 'RS256', framework, 'empty')
+        const again = find('hot', 'RS256', framework, 'again')
         const emptyNote =
-          empty === undefined
+          (empty === undefined
             ? ''
-            : `; one empty middleware alone: ${ratio(roundRatio(empty.rounds, bare.rounds))}`
+            : `; one empty middleware alone: ${ratio(roundRatio(empty.rounds, bare.rounds))}`) +
+          (again === undefined
+            ? ''
+            : `; the bare framework again, in a second process: ${ratio(roundRatio(again.rounds, bare.rounds))}`)
         summary.push(
           `hot ${framework}: ${ratio(r)} of the bare framework's throughput (${verdict(r, HOT_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU${emptyNote}`,
         )

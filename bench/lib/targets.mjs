@@ -9,10 +9,18 @@ import { createInterface } from 'node:readline'
  * hand-written minimal JWT check of lib/minimal.mjs inside the same framework, timed in the
  * cold workloads only, where it is the physical limit measured in place; 'empty': one
  * middleware or hook that does nothing, timed in the hot workload only, to show what any
- * middleware at all costs in that framework.
+ * middleware at all costs in that framework; 'again': the bare framework a second time, in its
+ * own process, timed in the hot workload only: its ratio to the first is this run's noise floor.
  */
 export const TARGETS = [
   { framework: 'express', variant: 'bare', kind: 'bare', label: 'Express (no auth)' },
+  {
+    framework: 'express',
+    variant: 'bare',
+    kind: 'again',
+    label: 'Express (no auth), again in a second process',
+    workloads: ['hot'],
+  },
   {
     framework: 'express',
     variant: 'empty',
@@ -43,6 +51,13 @@ export const TARGETS = [
   { framework: 'koa', variant: 'bare', kind: 'bare', label: 'Koa (no auth)' },
   {
     framework: 'koa',
+    variant: 'bare',
+    kind: 'again',
+    label: 'Koa (no auth), again in a second process',
+    workloads: ['hot'],
+  },
+  {
+    framework: 'koa',
     variant: 'empty',
     kind: 'empty',
     label: 'Koa + one empty middleware (no auth)',
@@ -58,6 +73,13 @@ export const TARGETS = [
   { framework: 'koa', variant: 'ours', kind: 'ours', label: 'Koa + @m2m-auth/koa' },
   { framework: 'koa', variant: 'koa-jwt', kind: 'rival', label: 'Koa + koa-jwt + jwks-rsa' },
   { framework: 'fastify', variant: 'bare', kind: 'bare', label: 'Fastify (no auth)' },
+  {
+    framework: 'fastify',
+    variant: 'bare',
+    kind: 'again',
+    label: 'Fastify (no auth), again in a second process',
+    workloads: ['hot'],
+  },
   {
     framework: 'fastify',
     variant: 'empty',
@@ -152,7 +174,7 @@ export async function checkTarget(target, url, { valid, bad }) {
     if (got !== want) throw new Error(`${target.label}: ${what} answered ${got}, expected ${want}`)
   }
   for (const token of valid) await expect(`Bearer ${token}`, 200, 'a valid token')
-  if (target.kind === 'bare' || target.kind === 'empty') return
+  if (target.kind === 'bare' || target.kind === 'again' || target.kind === 'empty') return
   for (const token of bad) await expect(`Bearer ${token}`, 401, 'a bad token')
   await expect(undefined, 401, 'no token')
 }
