@@ -84,6 +84,46 @@ describe('credential parsing (RFC 7235 §2.1, RFC 6750 §2.1)', () => {
     expect(readCredentials({ url: '/x?my_access_token_count=1' })).toBeUndefined()
   })
 
+  it('hands the same credentials out again for the same value, compared whole, and nothing stale', () => {
+    // A fresh string per request, as the HTTP parser makes them.
+    const header = (value: string) => Buffer.from(value, 'latin1').toString('latin1')
+    const read = (value: string) =>
+      readCredentials({ rawHeaders: ['Authorization', header(value)] }, undefined, false)
+    const first = read('Bearer abc.def.ghi')
+    expect(read('Bearer abc.def.ghi')).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    // One character apart, either end: parsed afresh, never the remembered answer.
+    expect(read('Bearer abc.def.ghj')).toEqual({ scheme: 'bearer', token: 'abc.def.ghj' })
+    expect(read('Bearer Abc.def.ghi')).toEqual({ scheme: 'bearer', token: 'Abc.def.ghi' })
+    expect(read('Basic abc.def.ghi')).toEqual({ scheme: 'basic', value: 'abc.def.ghi' })
+    expect(read('Bearer abc.def.ghi')).toEqual({ scheme: 'bearer', token: 'abc.def.ghi' })
+  })
+
+  it('checks the request around a remembered value every time, and never remembers a refusal', () => {
+    const value = 'Bearer abc.def.ghi'
+    expect(readCredentials({ rawHeaders: ['Authorization', value] }, undefined, false)).toEqual({
+      scheme: 'bearer',
+      token: 'abc.def.ghi',
+    })
+    const again = { rawHeaders: ['Authorization', value], url: '/x?access_token=t' }
+    expect(thrown(() => readCredentials(again, undefined, false))).toEqual({
+      status: 400,
+      code: 'ERR_REQUEST_MALFORMED',
+    })
+    const twice = { rawHeaders: ['Authorization', value, 'authorization', value] }
+    expect(thrown(() => readCredentials(twice, undefined, false))).toEqual({
+      status: 400,
+      code: 'ERR_REQUEST_MALFORMED',
+    })
+    const bad = { rawHeaders: ['Authorization', 'Be@rer abc'] }
+    for (let i = 0; i < 2; i++) {
+      expect(thrown(() => readCredentials(bad, undefined, false))).toEqual({
+        status: 400,
+        code: 'ERR_REQUEST_MALFORMED',
+      })
+    }
+  })
+
   it('reports an unknown scheme as such', () => {
     expect(parseAuthorization('Digest username="x"')).toEqual({ scheme: 'other', name: 'Digest' })
   })
