@@ -89,16 +89,33 @@ async function main() {
   }
 }
 
-/** One workload: start every target, check it, warm it up, then alternate rounds. */
+/**
+ * One workload. Every round starts each target afresh in a new process (checked, then warmed
+ * up), times it and stops it, in alternating order. A server's speed depends on its process as
+ * well as on the machine: the JIT and the heap settle differently in each, and two processes
+ * of the same bare framework were seen to differ by a tenth or more for their whole life. A
+ * median over rounds then is a median over processes too, not over one process's luck.
+ */
 async function runWorkload(workload, issuer, load) {
   const { name, alg, tokens } = workload
   log(`workload ${name} ${alg}: ${tokens.length} token(s)`)
-  const servers = []
-  try {
-    const runs = (t) =>
-      (t.algs === undefined || t.algs.includes(alg)) &&
-      (t.workloads === undefined || t.workloads.includes(name))
-    for (const target of TARGETS.filter(runs)) {
+  const runs = (t) =>
+    (t.algs === undefined || t.algs.includes(alg)) &&
+    (t.workloads === undefined || t.workloads.includes(name))
+  const results = TARGETS.filter(runs).map((target) => ({
+    target,
+    rps: [],
+    cpu: [],
+    cpuUs: [],
+    non2xx: 0,
+    errors: 0,
+  }))
+  const bad = [tamper(tokens[0]), await issuer.mint(alg, { lifetimeS: -60 })]
+  for (let round = 0; round < settings.rounds; round++) {
+    // Alternate the order so no target always runs first (or last) in a round.
+    const order = round % 2 === 0 ? results : [...results].reverse()
+    for (const result of order) {
+      const { target } = result
       const env = {
         BENCH_ISSUER: issuer.issuer,
         BENCH_JWKS_URI: issuer.jwksUri,
@@ -107,57 +124,49 @@ async function runWorkload(workload, issuer, load) {
         ...(name === 'cold' && target.kind === 'ours' ? { BENCH_CACHE: 'off' } : {}),
       }
       const server = await startTarget(target, env, SERVER_CPU)
-      servers.push({ target, ...server, rps: [], cpu: [], cpuUs: [], non2xx: 0, errors: 0 })
-      await checkTarget(target, server.url, {
-        valid: [tokens[0], tokens[tokens.length - 1]],
-        bad: [tamper(tokens[0]), await issuer.mint(alg, { lifetimeS: -60 })],
-      })
-      await load({ url: server.url, tokens, durationS: settings.warmupS, cpu: LOAD_CPU })
-    }
-    for (let round = 0; round < settings.rounds; round++) {
-      // Alternate the order so no target always runs first (or last) in a round.
-      const order = round % 2 === 0 ? servers : [...servers].reverse()
-      for (const server of order) {
+      try {
+        await checkTarget(target, server.url, { valid: [tokens[0], tokens.at(-1)], bad })
+        await load({ url: server.url, tokens, durationS: settings.warmupS, cpu: LOAD_CPU })
         const cpuBefore = cpuSeconds(server.pid)
-        const result = await load({
+        const timed = await load({
           url: server.url,
           tokens,
           durationS: settings.durationS,
           cpu: LOAD_CPU,
         })
         const cpuAfter = cpuSeconds(server.pid)
-        server.rps.push(result.rps)
+        result.rps.push(timed.rps)
         if (cpuBefore !== undefined && cpuAfter !== undefined) {
-          server.cpu.push((cpuAfter - cpuBefore) / settings.durationS)
-          server.cpuUs.push(((cpuAfter - cpuBefore) * 1e6) / (result.rps * settings.durationS))
+          result.cpu.push((cpuAfter - cpuBefore) / settings.durationS)
+          result.cpuUs.push(((cpuAfter - cpuBefore) * 1e6) / (timed.rps * settings.durationS))
         }
-        server.non2xx += result.non2xx
-        server.errors += result.errors
+        result.non2xx += timed.non2xx
+        result.errors += timed.errors
         // We must never refuse a valid token; a rival that does under load is reported, not hidden.
-        if (server.target.kind !== 'rival' && result.non2xx + result.errors > 0) {
+        if (target.kind !== 'rival' && timed.non2xx + timed.errors > 0) {
           throw new Error(
-            `${server.target.label}: ${result.non2xx} refusals, ${result.errors} errors under load`,
+            `${target.label}: ${timed.non2xx} refusals, ${timed.errors} errors under load`,
           )
         }
         log(
-          `  round ${round + 1} ${server.target.label}: ${Math.round(result.rps)} req/s, server CPU ${Math.round((server.cpu.at(-1) ?? NaN) * 100)}%`,
+          `  round ${round + 1} ${target.label}: ${Math.round(timed.rps)} req/s, server CPU ${Math.round((result.cpu.at(-1) ?? NaN) * 100)}%`,
         )
+      } finally {
+        await server.stop()
       }
     }
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()))
   }
-  return servers.map((s) => ({
+  return results.map((r) => ({
     workload: name,
     alg,
-    target: s.target,
-    rps: median(s.rps),
-    rounds: s.rps,
-    cpuRounds: s.cpuUs,
-    cpu: s.cpu.length === 0 ? undefined : median(s.cpu),
-    cpuUs: s.cpuUs.length === 0 ? undefined : median(s.cpuUs),
-    non2xx: s.non2xx,
-    errors: s.errors,
+    target: r.target,
+    rps: median(r.rps),
+    rounds: r.rps,
+    cpuRounds: r.cpuUs,
+    cpu: r.cpu.length === 0 ? undefined : median(r.cpu),
+    cpuUs: r.cpuUs.length === 0 ? undefined : median(r.cpuUs),
+    non2xx: r.non2xx,
+    errors: r.errors,
   }))
 }
 

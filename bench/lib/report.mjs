@@ -75,11 +75,12 @@ export function renderReport({
       'anything well above 1 means other work shared the cores, and the req/s figures are lower and noisier for it',
   )
   out(
-    `- Servers: one child process per target, ${pinned ? 'pinned to core 1 (`taskset -c 1`); load generator on core 0' : 'not pinned (taskset unavailable)'}`,
+    `- Servers: a new child process for each target in each round (started, checked, warmed up, timed, stopped), ${pinned ? 'pinned to core 1 (`taskset -c 1`); load generator on core 0' : 'not pinned (taskset unavailable)'}; ` +
+      'the median over rounds is so also a median over processes, whose JIT and heap settle differently',
   )
   out(
     `- Load: ${settings.generator}, ${CONNECTIONS} connections, no pipelining, GET / with \`Authorization: Bearer …\`; ` +
-      `${settings.rounds} round(s) × ${settings.durationS} s per target after a ${settings.warmupS} s warm-up; ` +
+      `${settings.rounds} round(s) × ${settings.durationS} s per target, each after a ${settings.warmupS} s warm-up of its new process; ` +
       'target order reversed every other round; req/s and CPU µs are the median round; every ratio is the median of the per-round ratios ' +
       '(the targets of a framework run back to back, so the machine drifting faster or slower between rounds cancels out)',
   )
@@ -113,7 +114,7 @@ export function renderReport({
   out(
     '"per CPU" compares server CPU time per request instead of wall-clock throughput: it is what the ratio would be with the core to itself. ' +
       '"Rounds" is the lowest and highest of the per-round ratios whose median is shown. ' +
-      'The row "again in a second process" is the bare framework timed a second time, exactly like the first: ' +
+      'The row "again in a second process" is the bare framework timed a second time in every round, in processes of its own, exactly like the first: ' +
       'its distance from 1.00x is the noise floor of this run, and a ratio closer to a target than that proves nothing either way.',
   )
   out()
