@@ -91,7 +91,6 @@ describe('credential parsing (RFC 7235 §2.1, RFC 6750 §2.1)', () => {
       readCredentials({ rawHeaders: ['Authorization', header(value)] }, undefined, false)
     const first = read('Bearer abc.def.ghi')
     expect(read('Bearer abc.def.ghi')).toBe(first)
-    expect(Object.isFrozen(first)).toBe(true)
     // One character apart, either end: parsed afresh, never the remembered answer.
     expect(read('Bearer abc.def.ghj')).toEqual({ scheme: 'bearer', token: 'abc.def.ghj' })
     expect(read('Bearer Abc.def.ghi')).toEqual({ scheme: 'bearer', token: 'Abc.def.ghi' })
