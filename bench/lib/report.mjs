@@ -17,20 +17,24 @@ const name = (row) =>
     : `${row.target.label} ⚠ ${int(row.non2xx)} refusals, ${int(row.errors)} timeouts/errors under load`
 const cpuCol = (row) =>
   row.cpu === undefined ? 'n/a | n/a' : `${Math.round(row.cpu * 100)}% | ${row.cpuUs.toFixed(1)}`
+/** Each round's ratio of two targets, lowest first; `f` maps a round's pair to a ratio. */
+const roundRatios = (a, b, f = (x, y) => x / y) =>
+  Array.from({ length: Math.min(a.length, b.length) }, (_, i) => f(a[i], b[i])).sort(
+    (x, y) => x - y,
+  )
 /**
  * The ratio of two targets as the median of their per-round ratios: the targets of one
  * framework run back to back within a round, so a machine that speeds up or slows down
- * between rounds (a shared VM does) cancels out. `f` maps each round's pair to a ratio.
+ * between rounds (a shared VM does) cancels out.
  */
-const roundRatio = (a, b, f = (x, y) => x / y) => {
-  const n = Math.min(a.length, b.length)
-  const ratios = Array.from({ length: n }, (_, i) => f(a[i], b[i])).sort((x, y) => x - y)
-  return ratios[Math.floor(n / 2)]
+const roundRatio = (a, b, f) => {
+  const ratios = roundRatios(a, b, f)
+  return ratios[Math.floor(ratios.length / 2)]
 }
 /** The lowest and highest per-round ratio: how far single rounds of this run strayed. */
 const roundRange = (a, b) => {
-  const ratios = a.slice(0, b.length).map((x, i) => x / b[i])
-  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`
+  const ratios = roundRatios(a, b)
+  return `${ratios[0].toFixed(2)}–${ratios.at(-1).toFixed(2)}`
 }
 const perCpuRatio = (row, base) =>
   row.cpuRounds?.length && base.cpuRounds?.length
@@ -142,7 +146,7 @@ export function renderReport({
       if (row.target.kind === 'ours') {
         const empty = find('hot', 'RS256', framework, 'empty')
         const again = find('hot', 'RS256', framework, 'again')
-        const emptyNote =
+        const referenceNote =
           (empty === undefined
             ? ''
             : `; one empty middleware alone: ${ratio(roundRatio(empty.rounds, bare.rounds))}`) +
@@ -150,7 +154,7 @@ export function renderReport({
             ? ''
             : `; the bare framework again, in a second process: ${ratio(roundRatio(again.rounds, bare.rounds))}`)
         summary.push(
-          `hot ${framework}: ${ratio(r)} of the bare framework's throughput (${verdict(r, HOT_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU${emptyNote}`,
+          `hot ${framework}: ${ratio(r)} of the bare framework's throughput (${verdict(r, HOT_TARGET)}); ${perCpu === undefined ? 'n/a' : ratio(perCpu)} per CPU${referenceNote}`,
         )
       }
     }
