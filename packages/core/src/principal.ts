@@ -39,30 +39,43 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /**
  * Each principal carries one hidden, mutable slot for the challenge its authenticator answers
- * a later 403 with (realm, schemes): filled when the authenticator first hands it out. A
- * non-enumerable property, so it is invisible to JSON, spreads and equality; cheaper than a
- * WeakMap entry per principal, whose ephemeron the garbage collector must revisit.
+ * a later 403 with (realm, schemes): filled when the authenticator first hands it out. A private
+ * field, stamped on by a base constructor that returns the principal itself, so it is invisible
+ * to JSON, spreads, reflection and equality. Cheaper than the alternatives on a fresh token:
+ * a defined symbol property cost 0.3 µs (a runtime call), a WeakMap entry an ephemeron the
+ * garbage collector must revisit.
  */
-const CHALLENGE_SLOT = Symbol('m2m-auth.challenge')
-
 interface ChallengeSlot {
   config: ChallengeConfig | undefined
+}
+
+class ReturnsTarget {
+  constructor(target: object) {
+    return target
+  }
+}
+
+class HiddenSlot extends ReturnsTarget {
+  readonly #slot: ChallengeSlot = { config: undefined }
+
+  static of(principal: object): ChallengeSlot | undefined {
+    return #slot in principal ? principal.#slot : undefined
+  }
 }
 
 export function freezePrincipal(principal: Mutable<Principal>): Principal {
   if (principal.till) Object.freeze(principal.till)
   Object.freeze(principal.claims)
-  const slot: ChallengeSlot = { config: undefined }
-  Object.defineProperty(principal, CHALLENGE_SLOT, { value: slot })
+  new HiddenSlot(principal)
   return Object.freeze(principal)
 }
 
 export function setPrincipalChallenge(principal: Principal, config: ChallengeConfig): void {
-  const slot = (principal as { [CHALLENGE_SLOT]?: ChallengeSlot })[CHALLENGE_SLOT]
+  const slot = HiddenSlot.of(principal)
   if (slot !== undefined) slot.config = config
 }
 
 /** The challenge of the authenticator that handed this principal out, if one did. */
 export function principalChallenge(principal: object): ChallengeConfig | undefined {
-  return (principal as { [CHALLENGE_SLOT]?: ChallengeSlot })[CHALLENGE_SLOT]?.config
+  return HiddenSlot.of(principal)?.config
 }

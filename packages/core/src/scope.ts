@@ -55,7 +55,11 @@ function validateScopes(scopes: readonly string[]): readonly string[] {
  * or an array of strings (`scp`, `roles`, `permissions`). Anything else yields no scopes.
  */
 export function parseScopeClaim(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0)
+  if (typeof value === 'string') {
+    const scopes = value.split(' ')
+    // Only a doubled, leading or trailing space leaves an empty string to drop.
+    return scopes.includes('') ? scopes.filter((s) => s.length > 0) : scopes
+  }
   if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string')
   return []
 }

@@ -166,6 +166,9 @@ describe('scope checks', () => {
 
   it('normalises space-delimited strings and arrays', () => {
     expect(parseScopeClaim('a  b c')).toEqual(['a', 'b', 'c'])
+    expect(parseScopeClaim(' a b ')).toEqual(['a', 'b'])
+    expect(parseScopeClaim('a b')).toEqual(['a', 'b'])
+    expect(parseScopeClaim('')).toEqual([])
     expect(parseScopeClaim(['a', 1, 'b'])).toEqual(['a', 'b'])
     expect(parseScopeClaim({ a: 1 })).toEqual([])
   })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   createAuthenticator,
+  createScopeCheck,
   hashTillSecret,
   memoryTillStore,
   type AuthenticatorOptions,
@@ -65,6 +66,30 @@ describe('createAuthenticator with basic', () => {
     })
     expect([...principal.scopes]).toEqual(['stock.read'])
     expect(Object.isFrozen(principal)).toBe(true)
+  })
+
+  it("hides the principal's challenge slot, yet a 403 answers with its authenticator's realm", async () => {
+    const principal = await withBasic({}, { realm: 'stock' }).authenticate({ authorization })
+    // Nothing but the documented fields is visible, to reflection, JSON or a spread.
+    expect(Reflect.ownKeys(principal).sort()).toEqual(
+      ['claims', 'scheme', 'scopes', 'subject', 'till'].sort(),
+    )
+    const json = JSON.parse(JSON.stringify(principal)) as object
+    expect(Object.keys(json).sort()).toEqual(
+      ['claims', 'scheme', 'scopes', 'subject', 'till'].sort(),
+    )
+    const challenge = (who: object): string | undefined => {
+      try {
+        createScopeCheck('all', ['stock.write'])(who as typeof principal)
+      } catch (caught) {
+        const error = caught as { status: number; headers: Record<string, string> }
+        expect(error.status).toBe(403)
+        return error.headers['WWW-Authenticate']
+      }
+    }
+    expect(challenge(principal)).toMatch(/^Bearer realm="stock", error="insufficient_scope"/)
+    // A copy is another object and carries no slot, so it cannot answer with that realm.
+    expect(challenge({ ...principal })).not.toContain('realm="stock"')
   })
 
   it('allow mode sends no deprecation headers; deprecate mode sends Deprecation, Sunset and Link', async () => {
