@@ -73,6 +73,25 @@ describe('verified-token cache', () => {
     expect(error.code).toBe('ERR_TOKEN_EXPIRED')
   })
 
+  it('answers each of two callers with its own principal, however their cached tokens alternate', async () => {
+    const auth = authenticatorFor()
+    const one = await issuer.sign(claims({ sub: 'one', exp: nowS() + 60 }))
+    const two = await issuer.sign(claims({ sub: 'two' }))
+    const first = await auth.authenticate(bearer(one))
+    const second = await auth.authenticate(bearer(two))
+    // Each request's header is a new string, equal by value; a refusal comes in between.
+    const again = (token: string) => auth.authenticateNow(bearer(token))
+    for (const token of [one, two, one, one, two, two, one]) {
+      expect(again(token)).toBe(token === one ? first : second)
+      const at = token.lastIndexOf('.') + 10 // inside the signature: another signature
+      const other = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`
+      expect(() => auth.authenticateNow(bearer(other))).toThrow()
+    }
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ['Date'] })
+    expect(again(two)).toBe(second)
+    expect(catchSync(() => again(one)).code).toBe('ERR_TOKEN_EXPIRED')
+  })
+
   it('never gives a cached principal to a different token that reuses its signature', async () => {
     const auth = authenticatorFor()
     const token = await issuer.sign(claims())

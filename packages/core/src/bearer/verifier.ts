@@ -78,8 +78,11 @@ export function createBearerVerifier(
     return verified.principal
   }
 
-  // The entry last served from the cache (see verifyNow).
+  // The entry last served from the cache, and the very string it was last served for (see
+  // verifyNow): equal to the entry's token, but it is the caller's own string, so the next
+  // comparison with the same string is a pointer check rather than one of every character.
   let last: CacheEntry | undefined
+  let lastToken: string | undefined
 
   // Not async: with the key already known the whole check is synchronous.
   const verifyCold = (token: string, jws: boolean): Principal | Promise<Principal> => {
@@ -118,8 +121,11 @@ export function createBearerVerifier(
     // A caller reuses one token for its whole life: the last one served from the cache is
     // compared first, whole, with the same expiry and key checks as a lookup.
     const recent = last
-    if (recent !== undefined && token === recent.token) {
-      if (recent.expiresAt > now && recent.issuer.hasKid(recent.kid)) return recent.principal
+    if (recent !== undefined && token === lastToken) {
+      if (recent.expiresAt > now && recent.issuer.hasKid(recent.kid)) {
+        lastToken = token
+        return recent.principal
+      }
       last = undefined
     }
     const key = cacheKey(token)
@@ -127,6 +133,7 @@ export function createBearerVerifier(
     if (hit !== undefined && hit.token === token) {
       if (hit.issuer.hasKid(hit.kid)) {
         last = hit
+        lastToken = token
         return hit.principal
       }
       cache.delete(key)
