@@ -214,6 +214,22 @@ describe('opaque tokens by RFC 7662 introspection (oidc-provider)', () => {
     }
   })
 
+  it('prefetch() of an issuer that publishes no jwks_uri fetches its metadata only, for opaque tokens', async () => {
+    const DISCOVERY = '/.well-known/openid-configuration'
+    const response = await fetch(new URL(DISCOVERY, issuer.issuer))
+    const withoutKeys = (await response.json()) as Record<string, unknown>
+    delete withoutKeys.jwks_uri
+    issuer.proxy.script(DISCOVERY, [{ status: 200, body: JSON.stringify(withoutKeys) }])
+    const authenticator = authenticatorWith()
+    const [discoveries, jwks] = [issuer.proxy.hitsFor(DISCOVERY), issuer.proxy.hitsFor('/jwks')]
+    await authenticator.prefetch()
+    expect(issuer.proxy.hitsFor(DISCOVERY)).toBe(discoveries + 1)
+    expect(issuer.proxy.hitsFor('/jwks')).toBe(jwks)
+    // The metadata fetched is the one used: the opaque token needs no second discovery.
+    expect((await authenticator.authenticate(bearer(await opaque()))).subject).toBe('task-service')
+    expect(issuer.proxy.hitsFor(DISCOVERY)).toBe(discoveries + 1)
+  })
+
   it('validates introspection options at construction, naming the option', () => {
     expect(() => authenticatorWith({ clientSecret: '' })).toThrow(
       '"bearer.introspection.clientSecret" must be a non-empty string for client_secret_basic',

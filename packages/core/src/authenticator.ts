@@ -66,6 +66,14 @@ export interface Authenticator {
     request: AuthRequest,
     options?: AuthenticateOptions,
   ): Principal | undefined | Promise<Principal | undefined>
+  /**
+   * Fetches every issuer's metadata and signing keys now instead of on the first request, so
+   * that request is answered without waiting (and, for example, readiness can wait for it).
+   * Optional: without it discovery stays lazy. Rejects with the issuer's AuthError (503
+   * `ERR_ISSUER_UNAVAILABLE`) when one cannot be reached; the authenticator keeps working and
+   * tries again on a later request, as it would have without the call.
+   */
+  prefetch(): Promise<void>
   /** The realm and schemes this authenticator challenges with. */
   readonly challenge: Readonly<ChallengeConfig>
   /** RFC 9728 metadata for adapters to serve, when `resourceMetadata` is configured. */
@@ -89,7 +97,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
-  const configs = [...new Set(bearer.issuers.values())].map((v) => v.config)
+  const issuerVerifiers = [...new Set(bearer.issuers.values())]
+  const configs = issuerVerifiers.map((v) => v.config)
   const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
   const resourceMetadata =
     options.resourceMetadata === undefined
@@ -169,9 +178,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return new Promise((resolve) => resolve(authenticateNow(request, options)))
   }
 
+  async function prefetch(): Promise<void> {
+    await Promise.all(issuerVerifiers.map((issuer) => issuer.prefetch()))
+  }
+
   return {
     authenticate: authenticate as Authenticator['authenticate'],
     authenticateNow,
+    prefetch,
     challenge: challengeConfig,
     resourceMetadata,
   }

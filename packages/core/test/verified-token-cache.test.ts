@@ -119,6 +119,30 @@ describe('verified-token cache', () => {
     expect(error.code).toBe('ERR_TOKEN_KEY_UNKNOWN')
   })
 
+  it('prefetch() fetches metadata and keys up front: the first token is answered now, issuer down or not', async () => {
+    const auth = authenticatorFor()
+    await auth.prefetch()
+    const discoveries = issuer.proxy.hitsFor('/.well-known/openid-configuration')
+    issuer.proxy.mode = 'down'
+    const token = await issuer.sign(claims())
+    const principal = auth.authenticateNow(bearer(token))
+    expect(principal).not.toBeInstanceOf(Promise)
+    expect(principal).toMatchObject({ scheme: 'bearer', subject: 'task-service' })
+    expect(issuer.proxy.hitsFor('/.well-known/openid-configuration')).toBe(discoveries)
+  })
+
+  it('prefetch() rejects with a 503 while the issuer is down, and the authenticator recovers lazily', async () => {
+    const auth = authenticatorFor({ failureBackoffMs: 50 })
+    issuer.proxy.mode = 'down'
+    const error = await rejection(auth.prefetch())
+    expect([error.status, error.code]).toEqual([503, 'ERR_ISSUER_UNAVAILABLE'])
+    expect(JSON.stringify(error)).not.toContain(issuer.issuer)
+    issuer.proxy.mode = 'up'
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const token = await issuer.sign(claims())
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({ scheme: 'bearer' })
+  })
+
   it('does not let a transient issuer failure stick', async () => {
     const auth = authenticatorFor({ failureBackoffMs: 50 })
     const token = await issuer.sign(claims())

@@ -1,6 +1,7 @@
 import type { Principal } from '../principal.js'
 import { issuerUnavailable } from '../http/fetch-json.js'
 import {
+  isAsymmetric,
   isHmac,
   keyFitsAlgorithm,
   verifyHmac,
@@ -32,6 +33,8 @@ export interface IssuerVerifier {
   readonly introspect: Introspect | undefined
   /** Whether a cached result signed with this kid is still backed by the issuer's JWKS. */
   hasKid(kid: string): boolean
+  /** Fetches now what the first token would otherwise wait for: metadata and keys. */
+  prefetch(): Promise<void>
 }
 
 /** Everything needed to verify one issuer's JWTs; built once, at construction. */
@@ -77,6 +80,15 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   return {
     config,
     hasKid: (kid) => kid === '' || jwks.hasKid(kid),
+    async prefetch() {
+      const asymmetric = [...config.algorithms].filter(isAsymmetric)
+      if (config.introspection !== undefined && metadata !== undefined) {
+        // An introspecting issuer may issue opaque tokens only: keys only where it has any.
+        const { jwks_uri } = await metadata.get()
+        if (config.jwksUri === undefined && typeof jwks_uri !== 'string') return
+      }
+      if (asymmetric.length > 0) await jwks.prefetch(asymmetric)
+    },
     checkSignature: async (jwt) => signatureKid(jwt),
     introspect:
       config.introspection === undefined

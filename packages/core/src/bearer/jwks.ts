@@ -52,6 +52,20 @@ export class RemoteJwks {
     return key === undefined ? undefined : { key, kid: header.kid ?? '' }
   }
 
+  /**
+   * Fetches the set now and has jose select each of its keys for each allowed algorithm, so
+   * even the first token signed with one of them is verified without waiting.
+   */
+  async prefetch(algorithms: readonly string[]): Promise<void> {
+    const set = await this.#set.get()
+    for (const alg of algorithms) {
+      for (const kid of set.kids) {
+        // A key of another type or use does not match this algorithm: nothing to remember.
+        await this.#select(set, { alg, kid: kid === '' ? undefined : kid }).catch(() => undefined)
+      }
+    }
+  }
+
   async getKey(header: JwsHeader): Promise<SelectedKey> {
     const set = await this.#set.get()
     const kid = header.kid ?? ''
