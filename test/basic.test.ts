@@ -120,6 +120,21 @@ describe.each(ADAPTERS)('%s adapter, POS tills', (adapter) => {
     expect(released.json).toMatchObject({ subject: 'till:T-LOCK' })
   })
 
+  it('200 concurrent guesses for one till id: 3 are checked, the other 197 refused as locked', async () => {
+    // A till of its own per adapter, so this burst counts on nobody else's lockout.
+    const till = { express: 'T-BURST-E', koa: 'T-BURST-K', fastify: 'T-BURST-F' }[adapter]
+    const guesses = Array.from({ length: 199 }, (_, i) => basicAuth(till, md5(`guess ${i}`)))
+    const responses = await Promise.all(
+      [...guesses, basicAuth(till, md5('one more'))].map((headers) =>
+        send(`${app.url}/stock`, { headers }),
+      ),
+    )
+    const checked = responses.filter((r) => !r.headers['www-authenticate']?.includes('too many'))
+    expect(responses.every((r) => r.status === 401)).toBe(true)
+    expect(checked).toHaveLength(3)
+    expect(responses.filter((r) => Number(r.headers['retry-after']) > 0)).toHaveLength(197)
+  })
+
   it('locks an unknown till id the same way, so lockout cannot enumerate tills', async () => {
     const ghost = (i: number): Promise<RawResponse> =>
       send(`${app.url}/stock`, { headers: basicAuth('T-GHOST', md5(`guess ${i}`)) })

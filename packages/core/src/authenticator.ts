@@ -13,6 +13,8 @@ import {
   type ResourceMetadataOptions,
 } from './resource-metadata.js'
 import { tokenHeaderOption } from './token-header.js'
+import { memoryStore } from './store/memory-store.js'
+import { assertStore, type Store } from './store/types.js'
 import {
   missingCredentials,
   readCredentials,
@@ -41,6 +43,11 @@ export interface AuthenticatorOptions {
   basic?: BasicOptions
   /** Let a POS gateway's token name the till it acts for in a header. */
   attribution?: AttributionOptions
+  /**
+   * Where state that replicas should share lives (till lockout counts today): `redisStore()`
+   * from `@m2m-auth/redis` for a fleet. Default: `memoryStore()`, this process alone.
+   */
+  store?: Store
 }
 
 export interface AuthenticateOptions {
@@ -107,7 +114,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           options.resourceMetadata,
           configs.map((c) => c.issuer),
         )
-  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic)
+  const store = storeOption(options.store)
+  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic, store)
   const basic = basicConfig && createBasicVerifier(basicConfig)
   const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
   // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
@@ -235,4 +243,10 @@ function finalError(error: unknown): AuthError {
 
 function isList<T>(value: T | readonly T[]): value is readonly T[] {
   return Array.isArray(value)
+}
+
+function storeOption(value: unknown): Store {
+  if (value === undefined) return memoryStore()
+  assertStore(value, 'store')
+  return value
 }

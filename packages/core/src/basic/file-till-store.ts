@@ -1,5 +1,11 @@
 import { readFile, stat } from 'node:fs/promises'
-import { normalizeTillRecords, type TillRecord, type TillStore } from './till-store.js'
+import {
+  normalizeTillRecords,
+  secretCostsOf,
+  type TillRecord,
+  type TillStore,
+} from './till-store.js'
+import type { ScryptCost } from './scrypt-params.js'
 
 export interface FileTillStoreOptions {
   /** How often, at most, `find` checks the file's mtime/size/inode. Default 1000 ms. */
@@ -44,6 +50,7 @@ export async function readTillStoreFile(path: string): Promise<Map<string, TillR
 export function fileTillStore(path: string, options: FileTillStoreOptions = {}): FileTillStore {
   const { interval, onError } = checkOptions(path, options)
   let tills: Map<string, TillRecord> | undefined
+  let costs: readonly ScryptCost[] | undefined
   let version = '' // of the contents in use, or of the last broken contents reported
   let checkedAt = -Infinity
   let inflight: Promise<void> | undefined
@@ -57,6 +64,7 @@ export function fileTillStore(path: string, options: FileTillStoreOptions = {}):
       next = `${s.mtimeMs}:${s.size}:${s.ino}`
       if (next === version) return
       tills = await readTillStoreFile(path)
+      costs = secretCostsOf(tills.values())
       version = next
     } catch (error) {
       if (next === version) return
@@ -78,6 +86,7 @@ export function fileTillStore(path: string, options: FileTillStoreOptions = {}):
 
   return {
     refresh,
+    secretCosts: () => costs,
     // Synchronous between checks of the file; a promise while one is due or under way.
     find(tillId) {
       if (Date.now() - checkedAt >= interval) return refresh().then(() => lookup(tillId))

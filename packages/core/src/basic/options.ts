@@ -1,9 +1,5 @@
-import {
-  DEFAULT_LOCKOUT,
-  memoryAttemptStore,
-  type AttemptStore,
-  type LockoutPolicy,
-} from './attempts.js'
+import type { Store } from '../store/types.js'
+import { createLockout, DEFAULT_LOCKOUT, type Lockout, type LockoutPolicy } from './lockout.js'
 import { normalizePepper } from './secret.js'
 import type { TillStore } from './till-store.js'
 
@@ -29,8 +25,11 @@ export interface BasicOptions {
   mode?: BasicMode
   /** The server-side pepper the secrets were hashed with (`hashTillSecret({ pepper })`). */
   pepper?: string | Uint8Array
-  /** Lock a till out after repeated failures; `false` turns it off (not recommended). */
-  lockout?: (Partial<LockoutPolicy> & { store?: AttemptStore }) | false
+  /**
+   * Lock a till out after repeated failures; `false` turns it off (not recommended). Counted
+   * in the authenticator's `store`: in this process by default, fleet-wide on a shared one.
+   */
+  lockout?: Partial<LockoutPolicy> | false
   /** Cache of successful verifications; `false` turns it off. */
   cache?: { ttlMs?: number; maxEntries?: number } | false
   /** Headers sent on successful Basic responses in `deprecate` mode. */
@@ -51,8 +50,7 @@ export interface BasicConfig {
   readonly realm: string
   readonly mode: BasicMode
   readonly pepper: Uint8Array | undefined
-  readonly lockout: LockoutPolicy | undefined
-  readonly attempts: AttemptStore
+  readonly lockout: Lockout | undefined
   readonly cacheTtlMs: number
   readonly cacheMaxEntries: number
   /** `[name, value]` pairs, rendered once; empty unless mode is `deprecate`. */
@@ -62,7 +60,7 @@ export interface BasicConfig {
 
 const MODES: ReadonlySet<string> = new Set(['allow', 'deprecate', 'deny'])
 
-export function normalizeBasic(options: BasicOptions): BasicConfig {
+export function normalizeBasic(options: BasicOptions, store: Store): BasicConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('"basic" must be an object')
   if (typeof options.tills?.find !== 'function') {
@@ -73,16 +71,14 @@ export function normalizeBasic(options: BasicOptions): BasicConfig {
   if (options.onLegacyAuth !== undefined && typeof options.onLegacyAuth !== 'function') {
     throw new TypeError('"basic.onLegacyAuth" must be a function')
   }
-  const lockout = lockoutPolicy(options.lockout)
+  const policy = lockoutPolicy(options.lockout)
   const cache = options.cache === false ? { ttlMs: 0, maxEntries: 0 } : (options.cache ?? {})
   return Object.freeze({
     tills: options.tills,
     realm: nonEmpty(options.realm ?? 'pos', 'basic.realm'),
     mode,
     pepper: normalizePepper(options.pepper, 'basic.pepper'),
-    lockout,
-    attempts:
-      options.lockout === false ? memoryAttemptStore() : attemptStore(options.lockout?.store),
+    lockout: policy && createLockout(policy, store),
     cacheTtlMs: count(cache.ttlMs ?? 60_000, 'basic.cache.ttlMs'),
     cacheMaxEntries: count(cache.maxEntries ?? 10_000, 'basic.cache.maxEntries'),
     deprecationHeaders: mode === 'deprecate' ? deprecationHeaders(options.deprecation) : [],
@@ -94,6 +90,10 @@ function lockoutPolicy(value: BasicOptions['lockout']): LockoutPolicy | undefine
   if (value === false) return undefined
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError('"basic.lockout" must be an object or false')
+  }
+  if (value !== undefined && 'store' in value) {
+    // One way to share state: the lockout counts in the authenticator's `store`.
+    throw new TypeError('"basic.lockout.store" is gone: pass the store as the top-level "store"')
   }
   const maxFailures = value?.maxFailures ?? DEFAULT_LOCKOUT.maxFailures
   if (!Number.isInteger(maxFailures) || maxFailures < 1) {
@@ -108,16 +108,6 @@ function lockoutPolicy(value: BasicOptions['lockout']): LockoutPolicy | undefine
       1,
     ),
   })
-}
-
-function attemptStore(store: AttemptStore | undefined): AttemptStore {
-  if (store === undefined) return memoryAttemptStore()
-  for (const method of ['lockedUntil', 'recordFailure', 'reset'] as const) {
-    if (typeof store[method] !== 'function') {
-      throw new TypeError(`"basic.lockout.store" must implement ${method}()`)
-    }
-  }
-  return store
 }
 
 function deprecationHeaders(value: BasicOptions['deprecation']): Array<[string, string]> {

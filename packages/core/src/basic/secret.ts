@@ -78,49 +78,77 @@ export interface SecretCheck {
   readonly ok: boolean
   /** The entry is a legacy `md5:` one: usable, but a leaked store leaks the credential. */
   readonly weak: boolean
+  /** The scrypt costs this check derived at, real and dummy: the same on every path. */
+  readonly work: readonly string[]
 }
 
 /**
- * Verifies a presented MD5 hex against a stored secret. Every path pays one scrypt of the
- * stored (or, for legacy and unusable entries, the dummy) cost, so response time says nothing
- * about which kind of entry, if any, exists. Comparisons are constant-time over equal lengths.
+ * Verifies a presented MD5 hex against a stored secret. Every path pays one scrypt at each
+ * cost of `work` — the stored secret's own derivation standing in for the dummy of its cost —
+ * so response time says nothing about whether the till exists, which kind of entry it has, or
+ * which cost its secret was hashed at. Comparisons are constant-time over equal lengths.
  */
 export async function verifyTillSecret(
   stored: string | undefined,
   presented: string,
   pepper: Uint8Array | undefined,
-  dummy: DummySecrets,
+  work: DummyWork,
 ): Promise<SecretCheck> {
   const candidate = MD5_HEX.test(presented) ? presented.toLowerCase() : presented
   const parsed = stored === undefined ? undefined : parsePhc(stored)
   if (parsed !== undefined) {
-    dummy.observe(parsed.cost)
+    const own = costKey(parsed.cost)
     const key = keyMaterial(candidate, pepper)
-    const hash = await derive(key, parsed.salt, parsed.cost, parsed.hash.length)
+    const [hash, dummies] = await Promise.all([
+      derive(key, parsed.salt, parsed.cost, parsed.hash.length),
+      work.burn(candidate, own, parsed.cost),
+    ])
     const match = timingSafeEqual(hash, parsed.hash)
-    return { ok: match && MD5_HEX.test(presented), weak: false }
+    return { ok: match && MD5_HEX.test(presented), weak: false, work: [own, ...dummies].sort() }
   }
-  await dummy.burn(candidate)
+  const dummies = await work.burn(candidate)
   const legacy = stored === undefined ? null : LEGACY.exec(stored)
-  if (!legacy) return { ok: false, weak: true }
+  if (!legacy) return { ok: false, weak: true, work: dummies.sort() }
   const ok = timingSafeEqual(sha256(legacy[1]!.toLowerCase()), sha256(candidate))
-  return { ok: ok && MD5_HEX.test(presented), weak: true }
+  return { ok: ok && MD5_HEX.test(presented), weak: true, work: dummies.sort() }
 }
 
-/**
- * The work an unknown till (or a legacy entry) costs: one scrypt at the cost of the real
- * entries seen most recently, so timing cannot tell a missing till from a wrong password.
- */
-export class DummySecrets {
-  #cost: ScryptCost = DEFAULT_SCRYPT_COST
-  readonly #salt = randomBytes(SALT_BYTES)
+/** The scrypt costs every verification pays, one derivation each. */
+export type CostProfile = () => readonly ScryptCost[] | undefined
 
-  observe(cost: ScryptCost): void {
-    this.#cost = cost
+/**
+ * The work an unknown till, a legacy entry or a till of another cost pays, so all of them take
+ * as long as a real check. The costs come from the till store (`secretCosts()`, read when it
+ * loads), so this holds from the very first request; for a store that cannot tell, from the
+ * costs seen so far (the default cost until the first real till is checked).
+ */
+export class DummyWork {
+  readonly #salt = randomBytes(SALT_BYTES)
+  readonly #profile: CostProfile
+  readonly #seen = new Map<string, ScryptCost>()
+
+  constructor(profile: CostProfile = () => undefined) {
+    this.#profile = profile
   }
 
-  async burn(candidate: string): Promise<void> {
-    await derive(candidate, this.#salt, this.#cost, HASH_BYTES)
+  /**
+   * Derives once at every cost of the profile except `skip`, the one the caller pays for real;
+   * resolves to the costs it derived at.
+   */
+  async burn(candidate: string, skip?: string, seen?: ScryptCost): Promise<string[]> {
+    if (seen !== undefined && skip !== undefined && this.#seen.size < 8) this.#seen.set(skip, seen)
+    const costs = [...this.#costs()].filter(([key]) => key !== skip)
+    await Promise.all(costs.map(([, cost]) => derive(candidate, this.#salt, cost, HASH_BYTES)))
+    return costs.map(([key]) => key)
+  }
+
+  #costs(): Map<string, ScryptCost> {
+    const listed = this.#profile()
+    if (listed !== undefined && listed.length > 0) {
+      return new Map(listed.map((cost) => [costKey(cost), cost]))
+    }
+    if (this.#seen.size > 0) return this.#seen
+    return new Map([[costKey(DEFAULT_SCRYPT_COST), DEFAULT_SCRYPT_COST]])
   }
 }
 

@@ -1,3 +1,4 @@
+import { costKey, type ScryptCost } from './scrypt-params.js'
 import { inspectTillSecret } from './secret.js'
 
 /** One till as an operator stores it. */
@@ -20,6 +21,23 @@ export interface TillRecord {
  */
 export interface TillStore {
   find(tillId: string): TillRecord | undefined | Promise<TillRecord | undefined>
+  /**
+   * The distinct scrypt costs of the stored secrets, or `undefined` while unknown (not loaded
+   * yet). Optional, but a store that answers it lets an unknown till id cost exactly what a
+   * known one costs from the first request on; without it the costs are learnt as tills are
+   * checked, starting from the default (ln=15).
+   */
+  secretCosts?(): readonly ScryptCost[] | undefined
+}
+
+/** The distinct scrypt costs among `records` (legacy `md5:` entries have none). */
+export function secretCostsOf(records: Iterable<TillRecord>): readonly ScryptCost[] {
+  const costs = new Map<string, ScryptCost>()
+  for (const record of records) {
+    const info = inspectTillSecret(record.secret)
+    if (info.kind === 'scrypt') costs.set(costKey(info.cost), info.cost)
+  }
+  return Object.freeze([...costs.values()])
 }
 
 // RFC 7617 §2: the user-id cannot contain a colon or control characters.
@@ -83,7 +101,9 @@ function normalizeRecord(value: unknown, at: string): TillRecord {
 /** Tills held in memory; the records are validated and copied at construction. */
 export function memoryTillStore(records: readonly TillRecord[]): TillStore {
   const map = normalizeTillRecords(records, 'records')
+  const costs = secretCostsOf(map.values())
   return {
     find: (tillId) => map.get(tillId),
+    secretCosts: () => costs,
   }
 }

@@ -6,14 +6,13 @@ import {
   findTill,
   invalidTillCredentials,
   tillDisabled,
-  tillLockedOut,
   tillMigrated,
   tillStoreUnavailable,
 } from './errors.js'
 import type { BasicConfig } from './options.js'
 import { parseBasicCredentials } from './parse.js'
 import { tillPrincipal } from './principal.js'
-import { DummySecrets, verifyTillSecret } from './secret.js'
+import { DummyWork, verifyTillSecret } from './secret.js'
 import type { TillRecord, TillStore } from './till-store.js'
 
 /** Where the deprecation headers go: Node's ServerResponse has this shape. */
@@ -54,7 +53,7 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
     maxBytes: config.cacheMaxEntries * 1024,
   })
   const inflight = new Map<string, Promise<Cached>>()
-  const dummy = new DummySecrets()
+  const dummy = new DummyWork(() => config.tills.secretCosts?.())
   const stats = { scrypts: 0 }
   // The entry last served from the cache, and the credentials it was served for.
   let last: Cached | undefined
@@ -117,28 +116,36 @@ function accept(
 }
 
 /**
- * The cold path: RFC 7617 parsing, lockout, lookup, one scrypt whether or not the till exists,
- * then the per-till policy, which is only revealed to a caller who proved the secret.
+ * The cold path: RFC 7617 parsing, an attempt reserved against the lockout, lookup, the same
+ * scrypt work whether or not the till exists, then the per-till policy, which is only revealed
+ * to a caller who proved the secret.
  */
 async function verifyCredentials(
   config: BasicConfig,
-  dummy: DummySecrets,
+  dummy: DummyWork,
   value: string,
   stats: { scrypts: number },
 ): Promise<Verified> {
   const { tillId, password } = parseBasicCredentials(value)
-  await refuseIfLocked(config, tillId)
-  const record = await findTill(config.tills, tillId)
-  stats.scrypts++
-  const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
-  if (record === undefined || !check.ok) {
-    if (config.lockout) await config.attempts.recordFailure(tillId, Date.now(), config.lockout)
-    throw invalidTillCredentials()
+  const attempt = await config.lockout?.reserve(tillId)
+  let outcome: 'succeeded' | 'failed' | 'abandoned' = 'abandoned'
+  try {
+    const record = await findTill(config.tills, tillId)
+    stats.scrypts++
+    const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
+    if (record === undefined || !check.ok) {
+      outcome = 'failed'
+      throw invalidTillCredentials()
+    }
+    outcome = 'succeeded'
+    if (record.disabled === true) throw tillDisabled()
+    if (record.migrated === true) throw tillMigrated()
+    return { record, principal: tillPrincipal(record), weak: check.weak }
+  } finally {
+    // A till store outage before the secret was checked is nobody's failure: the attempt goes
+    // back without counting.
+    await attempt?.[outcome]()
   }
-  if (config.lockout) await config.attempts.reset(tillId)
-  if (record.disabled === true) throw tillDisabled()
-  if (record.migrated === true) throw tillMigrated()
-  return { record, principal: tillPrincipal(record), weak: check.weak }
 }
 
 /** A cache hit stands only while the store returns the very same record (no reload since). */
@@ -160,13 +167,6 @@ function stillCurrent(config: BasicConfig, record: TillRecord): boolean | Promis
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
-}
-
-async function refuseIfLocked(config: BasicConfig, tillId: string): Promise<void> {
-  if (config.lockout === undefined) return
-  const now = Date.now()
-  const until = await config.attempts.lockedUntil(tillId, now)
-  if (until > now) throw tillLockedOut(until, now)
 }
 
 /** Deprecation headers (precomputed) and the `onLegacyAuth` report; neither may fail a request. */

@@ -165,6 +165,7 @@ describe('createAuthenticator with basic', () => {
       '"basic.lockout.maxFailures"',
     ],
     [{ basic: { tills: memoryTillStore([]), lockout: { store: {} } } }, '"basic.lockout.store"'],
+    [{ store: { get: () => undefined } }, '"store"'],
     [{ basic: { tills: memoryTillStore([]), cache: { ttlMs: -1 } } }, '"basic.cache.ttlMs"'],
     [{ basic: { tills: memoryTillStore([]), onLegacyAuth: 'log' } }, '"basic.onLegacyAuth"'],
     [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { hashTillSecret, inspectTillSecret } from '@m2m-auth/core'
-import { DummySecrets, verifyTillSecret } from '../../src/basic/secret.js'
+import { hashTillSecret, inspectTillSecret, memoryTillStore } from '@m2m-auth/core'
+import { DummyWork, verifyTillSecret } from '../../src/basic/secret.js'
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
 const COST = { ln: 10, r: 8, p: 1 }
@@ -37,11 +37,14 @@ describe('hashTillSecret', () => {
 })
 
 describe('verifyTillSecret', () => {
-  const dummy = new DummySecrets()
+  const dummy = new DummyWork()
 
   it('accepts the right MD5 hex (either case) and refuses a wrong one', async () => {
     const stored = await hashTillSecret(MD5, { cost: COST })
-    expect(await verifyTillSecret(stored, MD5, undefined, dummy)).toEqual({ ok: true, weak: false })
+    expect(await verifyTillSecret(stored, MD5, undefined, dummy)).toMatchObject({
+      ok: true,
+      weak: false,
+    })
     expect((await verifyTillSecret(stored, MD5.toUpperCase(), undefined, dummy)).ok).toBe(true)
     expect((await verifyTillSecret(stored, md5('other'), undefined, dummy)).ok).toBe(false)
     expect((await verifyTillSecret(stored, 'till password', undefined, dummy)).ok).toBe(false)
@@ -59,15 +62,18 @@ describe('verifyTillSecret', () => {
   it('still verifies legacy md5: entries, and flags them weak', async () => {
     const legacy = `md5:${MD5}`
     expect(inspectTillSecret(legacy)).toEqual({ kind: 'md5', weak: true })
-    expect(await verifyTillSecret(legacy, MD5, undefined, dummy)).toEqual({ ok: true, weak: true })
-    expect(await verifyTillSecret(legacy, md5('x'), undefined, dummy)).toEqual({
+    expect(await verifyTillSecret(legacy, MD5, undefined, dummy)).toMatchObject({
+      ok: true,
+      weak: true,
+    })
+    expect(await verifyTillSecret(legacy, md5('x'), undefined, dummy)).toMatchObject({
       ok: false,
       weak: true,
     })
   })
 
   it('makes an unknown till pay a full scrypt, like a wrong password', async () => {
-    const fresh = new DummySecrets() // default cost ln=15: tens of milliseconds on any machine
+    const fresh = new DummyWork() // default cost ln=15: tens of milliseconds on any machine
     const started = performance.now()
     expect((await verifyTillSecret(undefined, MD5, undefined, fresh)).ok).toBe(false)
     expect(performance.now() - started).toBeGreaterThan(10)
@@ -81,5 +87,47 @@ describe('verifyTillSecret', () => {
     expect(
       inspectTillSecret('$scrypt$ln=25,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$' + 'A'.repeat(43)).kind,
     ).toBe('invalid')
+  })
+})
+
+describe('the dummy work an unknown till pays', () => {
+  const COST_A = { ln: 4, r: 8, p: 1 }
+  const COST_B = { ln: 5, r: 8, p: 1 }
+  const A = 'ln=4,r=8,p=1'
+  const B = 'ln=5,r=8,p=1'
+
+  it("matches the store's cost from the very first request, before any real till is checked", async () => {
+    const tills = memoryTillStore([
+      { tillId: 'T-1', secret: await hashTillSecret(MD5, { cost: COST_A }), scopes: [] },
+    ])
+    const work = new DummyWork(() => tills.secretCosts?.())
+    expect((await verifyTillSecret(undefined, MD5, undefined, work)).work).toEqual([A])
+  })
+
+  it('costs every till the same in a store of mixed costs: known of either cost, unknown, legacy', async () => {
+    const records = [
+      { tillId: 'A', secret: await hashTillSecret(MD5, { cost: COST_A }), scopes: [] },
+      { tillId: 'B', secret: await hashTillSecret(MD5, { cost: COST_B }), scopes: [] },
+      { tillId: 'L', secret: `md5:${MD5}`, scopes: [] },
+    ]
+    const tills = memoryTillStore(records)
+    const work = new DummyWork(() => tills.secretCosts?.())
+    const paths = [records[0]!.secret, records[1]!.secret, records[2]!.secret, undefined]
+    for (const presented of [MD5, md5('wrong')]) {
+      for (const stored of paths) {
+        const check = await verifyTillSecret(stored, presented, undefined, work)
+        expect(check.work, String(stored)).toEqual([A, B])
+      }
+    }
+  })
+
+  it('learns the costs from checked tills when the store cannot tell', async () => {
+    const work = new DummyWork()
+    expect((await verifyTillSecret(undefined, MD5, undefined, work)).work).toEqual([
+      'ln=15,r=8,p=1',
+    ])
+    const stored = await hashTillSecret(MD5, { cost: COST_A })
+    expect((await verifyTillSecret(stored, MD5, undefined, work)).work).toEqual([A])
+    expect((await verifyTillSecret(undefined, MD5, undefined, work)).work).toEqual([A])
   })
 })

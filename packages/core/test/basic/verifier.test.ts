@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { hashTillSecret, type TillRecord, type TillStore } from '@m2m-auth/core'
 import { normalizeBasic, type BasicOptions } from '../../src/basic/options.js'
 import { createBasicVerifier } from '../../src/basic/verifier.js'
+import { memoryStore } from '../../src/store/memory-store.js'
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
 const basic = (id: string, password: string): string =>
@@ -34,7 +35,7 @@ function swappableStore(): TillStore & { current: TillRecord; finds: number } {
 }
 
 function verifier(tills: TillStore, extra: Partial<BasicOptions> = {}) {
-  return createBasicVerifier(normalizeBasic({ tills, ...extra }))
+  return createBasicVerifier(normalizeBasic({ tills, ...extra }, memoryStore()))
 }
 
 describe('the till verification cache', () => {
