@@ -24,7 +24,8 @@ export function checkType(header: JwsHeader, config: IssuerConfig): void {
 
 /**
  * RFC 7519 §4.1: exp, nbf, aud (or the preset's audience claims), with the configured clock
- * tolerance, then the preset's required claims. `iss` was matched already. Returns `exp`.
+ * tolerance, then the preset's required claims, then that this is an access token and not an
+ * ID token of the same issuer. `iss` was matched already. Returns `exp`.
  */
 export function checkClaims(
   payload: Record<string, unknown>,
@@ -35,6 +36,7 @@ export function checkClaims(
   checkNotBefore(payload, config, nowS)
   checkAudience(payload, config)
   checkRequiredClaims(payload, config)
+  checkAccessTokenShape(payload, config)
   return exp
 }
 
@@ -81,6 +83,28 @@ export function checkRequiredClaims(payload: Record<string, unknown>, config: Is
     if (payload[claim] !== value) {
       throw invalidToken('ERR_TOKEN_INVALID', `the token ${claim} claim is not ${String(value)}`)
     }
+  }
+}
+
+/**
+ * RFC 8725 §3.11 and RFC 9068 §4: an ID token the issuer signed for a client must not pass as
+ * an access token. The header `typ` was checked already; this reads the payload markers.
+ */
+export function checkAccessTokenShape(
+  payload: Record<string, unknown>,
+  config: IssuerConfig,
+): void {
+  const { idTokenClaims, oneOf } = config.accessToken
+  for (const claim of idTokenClaims) {
+    if (payload[claim] !== undefined) {
+      throw invalidToken('ERR_TOKEN_TYPE', `the token is an ID token (it has ${claim})`)
+    }
+  }
+  if (oneOf.length > 0 && !oneOf.some((claim) => payload[claim] !== undefined)) {
+    throw invalidToken(
+      'ERR_TOKEN_TYPE',
+      `the token is not an access token (it has no ${oneOf.join(' or ')})`,
+    )
   }
 }
 

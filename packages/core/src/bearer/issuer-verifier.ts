@@ -12,7 +12,7 @@ import {
 import { checkClaims, checkType, toPrincipal } from './claims.js'
 import { createMetadataSource } from './discovery.js'
 import { createIntrospector, type Introspect } from './introspection.js'
-import { RemoteJwks, type SelectedKey } from './jwks.js'
+import { RemoteJwks, type SelectedKeys } from './jwks.js'
 import { invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
 
@@ -52,24 +52,30 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
   }
   const jwks = new RemoteJwks(config, jwksUri)
 
-  const withKey = (jwt: DecodedJwt, alg: AsymmetricAlgorithm, selected: SelectedKey): string => {
-    if (!keyFitsAlgorithm(alg, selected.key)) {
-      throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm does not match its key')
+  // RFC 7517 §4.5: any of the (at most MAX_KEY_CANDIDATES) keys matching the header may have
+  // signed the token; with one key, as almost always, this is one check.
+  const withKeys = (jwt: DecodedJwt, alg: AsymmetricAlgorithm, selected: SelectedKeys): string => {
+    let fitting = false
+    for (const key of selected.keys) {
+      if (!keyFitsAlgorithm(alg, key)) continue
+      fitting = true
+      if (verifySignature(alg, jwt.signingInput, jwt.signature, key)) return selected.kid
     }
-    if (!verifySignature(alg, jwt.signingInput, jwt.signature, selected.key)) throw badSignature()
-    return selected.kid
+    if (!fitting)
+      throw invalidToken('ERR_TOKEN_ALGORITHM', 'the token algorithm does not match its key')
+    throw badSignature()
   }
 
-  // Allowlist, key, signature; synchronous once jose has selected this header's key before.
+  // Allowlist, key, signature; synchronous once jose has selected this header's keys before.
   const signatureKid = (jwt: DecodedJwt): string | Promise<string> => {
     const alg = checkAlgorithm(jwt, config)
     if (isHmac(alg)) {
       if (!verifyHmac(alg, jwt.signingInput, jwt.signature, config.secret!)) throw badSignature()
       return ''
     }
-    const known = jwks.knownKey(jwt.header)
-    if (known !== undefined) return withKey(jwt, alg, known)
-    return jwks.getKey(jwt.header).then((selected) => withKey(jwt, alg, selected))
+    const known = jwks.knownKeys(jwt.header)
+    if (known !== undefined) return withKeys(jwt, alg, known)
+    return jwks.getKeys(jwt.header).then((selected) => withKeys(jwt, alg, selected))
   }
 
   const verified = (jwt: DecodedJwt, kid: string): Verified => {

@@ -14,18 +14,26 @@ interface KeySet {
    * jose's earlier answers for this set, by header `alg` then `kid` (undefined when absent):
    * selection depends on nothing else, so a repeat needs no async import. Dies with the set.
    */
-  readonly selected: Map<string, Map<string | undefined, KeyObject>>
+  readonly selected: Map<string, Map<string | undefined, SelectedKeys>>
 }
 
-export interface SelectedKey {
-  readonly key: KeyObject
+/**
+ * RFC 7517 §4.5: keys may share a `kid` (the outgoing and incoming key of a rotation), and a
+ * token without `kid` may match several keys. Each candidate is tried, but no more than this
+ * many, so a JWKS crowded under one kid cannot make one forged token cost many signature checks.
+ */
+export const MAX_KEY_CANDIDATES = 4
+
+/** The keys that may have signed a token with this header, in JWKS order; never empty. */
+export interface SelectedKeys {
+  readonly keys: readonly KeyObject[]
   readonly kid: string
 }
 
 /**
  * The issuer's JWKS: fetched lazily, refreshed in the background when old, kept while the
- * issuer is down. jose selects and imports the key (by kid, kty, alg, use, key_ops, crv);
- * an unknown `kid` refetches at most once per cooldown, so random kids cannot hammer the
+ * issuer is down. jose selects and imports the keys (by kid, kty, alg, use, key_ops, crv);
+ * several matches are all candidates (see MAX_KEY_CANDIDATES). An unknown `kid` refetches at most once per cooldown, so random kids cannot hammer the
  * issuer and valid kids keep working meanwhile.
  */
 export class RemoteJwks {
@@ -46,10 +54,9 @@ export class RemoteJwks {
     return this.#set.current?.kids.has(kid) ?? true
   }
 
-  /** The key jose already selected for this header from the current set, if any. */
-  knownKey(header: JwsHeader): SelectedKey | undefined {
-    const key = this.#set.peek()?.selected.get(header.alg)?.get(header.kid)
-    return key === undefined ? undefined : { key, kid: header.kid ?? '' }
+  /** The keys jose already selected for this header from the current set, if any. */
+  knownKeys(header: JwsHeader): SelectedKeys | undefined {
+    return this.#set.peek()?.selected.get(header.alg)?.get(header.kid)
   }
 
   /**
@@ -66,11 +73,10 @@ export class RemoteJwks {
     }
   }
 
-  async getKey(header: JwsHeader): Promise<SelectedKey> {
+  async getKeys(header: JwsHeader): Promise<SelectedKeys> {
     const set = await this.#set.get()
-    const kid = header.kid ?? ''
     try {
-      return { key: await this.#select(set, header), kid }
+      return await this.#select(set, header)
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw mapKeyError(error)
       if (Date.now() - this.#set.attemptedAt < this.#config.jwksCooldownMs) throw mapKeyError(error)
@@ -78,24 +84,47 @@ export class RemoteJwks {
     // An unknown kid after the cooldown: the issuer may have rotated its keys.
     const fresh = await this.#set.refresh()
     try {
-      return { key: await this.#select(fresh, header), kid }
+      return await this.#select(fresh, header)
     } catch (error) {
       throw mapKeyError(error)
     }
   }
 
-  async #select(set: KeySet, header: JwsHeader): Promise<KeyObject> {
-    const cryptoKey = await set.select({ alg: header.alg, kid: header.kid })
+  async #select(set: KeySet, header: JwsHeader): Promise<SelectedKeys> {
+    let keys: KeyObject[]
+    try {
+      keys = [this.#keyObject(await set.select({ alg: header.alg, kid: header.kid }))]
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw error
+      keys = await this.#candidates(error)
+    }
+    const selected = { keys, kid: header.kid ?? '' }
+    let byKid = set.selected.get(header.alg)
+    if (byKid === undefined)
+      set.selected.set(header.alg, (byKid = new Map<string | undefined, SelectedKeys>()))
+    // Bounded by the set: only kids jose matched to one of its keys are remembered.
+    byKid.set(header.kid, selected)
+    return selected
+  }
+
+  /** The first MAX_KEY_CANDIDATES keys jose found matching (kid, kty, alg, use, crv). */
+  async #candidates(several: joseErrors.JWKSMultipleMatchingKeys): Promise<KeyObject[]> {
+    const keys: KeyObject[] = []
+    for await (const cryptoKey of several) {
+      keys.push(this.#keyObject(cryptoKey))
+      if (keys.length === MAX_KEY_CANDIDATES) break
+    }
+    // jose skips candidates it cannot import; none left is the same as none matching.
+    if (keys.length === 0) throw new joseErrors.JWKSNoMatchingKey()
+    return keys
+  }
+
+  #keyObject(cryptoKey: Parameters<typeof KeyObject.from>[0]): KeyObject {
     let key = this.#keyObjects.get(cryptoKey)
     if (!key) {
       key = KeyObject.from(cryptoKey)
       this.#keyObjects.set(cryptoKey, key)
     }
-    let byKid = set.selected.get(header.alg)
-    if (byKid === undefined)
-      set.selected.set(header.alg, (byKid = new Map<string | undefined, KeyObject>()))
-    // Bounded by the set: only kids jose matched to one of its keys are remembered.
-    byKid.set(header.kid, key)
     return key
   }
 }
@@ -131,12 +160,6 @@ function mapKeyError(error: unknown): AuthError {
         return invalidToken(
           'ERR_TOKEN_KEY_UNKNOWN',
           'the token was signed with an unknown key',
-          error,
-        )
-      case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-        return invalidToken(
-          'ERR_TOKEN_KEY_UNKNOWN',
-          'the token has no kid and several keys match',
           error,
         )
       case 'ERR_JOSE_NOT_SUPPORTED':

@@ -11,8 +11,10 @@ import {
   type IntrospectionConfig,
   type IntrospectionOptions,
 } from './introspection-options.js'
+import { ID_TOKEN_MARKERS } from './presets/access-token.js'
 import { issuerForms, requiredClaims } from './presets/apply.js'
 import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
+import type { AccessTokenShape } from './presets/types.js'
 
 /** One trusted issuer. */
 export interface BearerIssuerOptions {
@@ -67,6 +69,8 @@ export interface IssuerConfig {
   readonly preset: PresetName | undefined
   readonly audienceClaims: readonly string[]
   readonly requiredClaims: ReadonlyArray<readonly [string, string | number | boolean]>
+  /** What tells the issuer's JWT access tokens from its ID tokens (the preset's, or the default). */
+  readonly accessToken: AccessTokenShape
   /** A header the preset's tokens travel in instead of Authorization (lower case). */
   readonly tokenHeader: string | undefined
   readonly introspection: IntrospectionConfig | undefined
@@ -133,7 +137,12 @@ function presetFields(
   at: string,
   url: (value: string, name: string) => void,
 ) {
-  const introspection = normalizeIntrospection(options.introspection, `${at}.introspection`, url)
+  const introspection = normalizeIntrospection(
+    options.introspection,
+    `${at}.introspection`,
+    url,
+    preset,
+  )
   if (preset?.opaqueByDefault === true && introspection === undefined) {
     throw new TypeError(
       `"${at}.introspection" is required: ${preset.name} issues opaque access tokens by default`,
@@ -148,6 +157,7 @@ function presetFields(
       `${at}.audienceClaim`,
     ),
     requiredClaims: requiredClaims(preset, options.requiredClaims, `${at}.requiredClaims`),
+    accessToken: preset?.accessToken ?? ID_TOKEN_MARKERS,
     tokenHeader: preset?.tokenHeader,
     introspection,
     scopeClaims: claimNames(

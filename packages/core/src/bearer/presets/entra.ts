@@ -1,30 +1,23 @@
+import { accessTokenShape } from './access-token.js'
+import { entraIssuerForms } from './entra-issuers.js'
 import type { IssuerPreset } from './types.js'
-
-const V1 = /^https:\/\/sts\.windows\.net\/([^/]+)\/$/
-const V2 = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0$/
 
 /**
  * Microsoft Entra ID: an app's access tokens are v1 or v2 by its manifest's
  * `accessTokenAcceptedVersion`, not by the endpoint used, so both `iss` forms of the tenant
- * are accepted. v1 tokens carry the App ID URI in `aud`, v2 the client id GUID; configure
- * both as `audience`. Application permissions arrive in `roles`, delegated ones in `scp`.
+ * are accepted where the cloud has both (see entra-issuers.ts). v1 tokens carry the App ID URI
+ * in `aud`, v2 the client id GUID; configure both as `audience`. Application permissions
+ * arrive in `roles`, delegated ones in `scp`. Access tokens name their client in `azp` (v2)
+ * or `appid` (v1); ID tokens have neither, have `aud` = the client id (a v2 API's audience
+ * too) and may carry `roles`, `nonce`, `at_hash` and `c_hash`.
  * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
+ * https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference
  */
 export const entra: IssuerPreset = Object.freeze({
   name: 'entra',
   scopeClaims: Object.freeze(['roles', 'scp']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),
-  issuerForms: (issuer: string): readonly string[] => {
-    const tenant = (V1.exec(issuer) ?? V2.exec(issuer))?.[1]
-    if (tenant === undefined) {
-      throw new TypeError(
-        'must be https://login.microsoftonline.com/<tenant>/v2.0 or https://sts.windows.net/<tenant>/',
-      )
-    }
-    return [
-      `https://login.microsoftonline.com/${tenant}/v2.0`,
-      `https://sts.windows.net/${tenant}/`,
-    ]
-  },
+  accessToken: accessTokenShape(['azp', 'appid']),
+  issuerForms: entraIssuerForms,
 })

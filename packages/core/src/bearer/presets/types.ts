@@ -26,8 +26,24 @@ export interface IssuerPreset {
   readonly tokenHeader?: string
   /** The issuer hands out opaque tokens unless told otherwise, so introspection is required. */
   readonly opaqueByDefault?: boolean
+  /** Default of `introspection.requireAudience` for this issuer (true when unset). */
+  readonly introspectionRequiresAudience?: boolean
   /** The `iss` value is not a URL (so there is no discovery and `jwksUri` is required). */
   readonly issuerIsName?: boolean
+  /** How this issuer's access tokens differ from its ID tokens; `at_hash`/`c_hash` refused by default. */
+  readonly accessToken?: AccessTokenShape
   /** Every `iss` form the same tenant's tokens may carry, given the configured one. */
   readonly issuerForms?: (issuer: string) => readonly string[]
+}
+
+/**
+ * What tells an issuer's JWT access tokens from its ID tokens (OpenID Connect Core §2) when
+ * `aud` alone cannot: an API whose client id is also an accepted audience, or a preset that
+ * accepts `azp`. Checked on JWTs only; introspection says `token_type` itself.
+ */
+export interface AccessTokenShape {
+  /** Claims only ID tokens carry: a token with any of them is refused. */
+  readonly idTokenClaims: readonly string[]
+  /** When not empty, every access token carries at least one of these claims. */
+  readonly oneOf: readonly string[]
 }
