@@ -60,6 +60,8 @@ describe('opaque tokens by RFC 7662 introspection (oidc-provider)', () => {
         introspection: {
           clientId: CALENDAR.client_id,
           clientSecret: CALENDAR.client_secret,
+          // oidc-provider's opaque client-credentials tokens carry no `aud` (see below).
+          requireAudience: false,
           ...introspection,
         },
         failureBackoffMs: 0,
@@ -194,7 +196,11 @@ describe('opaque tokens by RFC 7662 introspection (oidc-provider)', () => {
       clients: [...DEFAULT_CLIENTS, { ...CALENDAR, scope: 'event.view' }],
     })
     try {
-      const introspection = { clientId: CALENDAR.client_id, clientSecret: CALENDAR.client_secret }
+      const introspection = {
+        clientId: CALENDAR.client_id,
+        clientSecret: CALENDAR.client_secret,
+        requireAudience: false,
+      }
       const authenticator = createAuthenticator({
         bearer: [
           { issuer: issuer.issuer, audience: DEFAULT_RESOURCE, introspection },
