@@ -50,7 +50,7 @@ export async function requestJsonToken(
     tokenType: typeof tokenType === 'string' ? tokenType : 'Bearer',
     expiresIn: dialect.response.expiresIn
       .map((path) => pick(json, path))
-      .find((v) => v !== undefined),
+      .find((v) => v !== undefined && v !== null), // JSON APIs send null for "not given"
   }
 }
 

@@ -4,7 +4,9 @@ import type { TokenClientHooks } from './hooks.js'
 import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
 import { createRedactor, type Redactor } from './redact.js'
 import { requestParams, type RequestParams } from './request-params.js'
+import { MAX_LIFETIME_MS } from './token-response.js'
 import {
+  atMost,
   fn,
   fraction,
   globalFetch,
@@ -42,7 +44,7 @@ interface CommonOptions {
   timeoutMs?: number
   retry?: RetryOptions
   refreshAhead?: RefreshAheadOptions
-  /** Lifetime assumed when neither `expires_in` nor a JWT `exp` says. Default 60 s. */
+  /** Lifetime assumed when neither `expires_in` nor a JWT `exp` says. Default 60 s, at most 86400 (24 h). */
   defaultExpiresIn?: number
   /** A token is treated as expired this long before its expiry (clock skew, time in flight). Default 5 s. */
   expiryLeewayMs?: number
@@ -140,7 +142,7 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
     fetch: fn(options.fetch, 'fetch') ?? globalFetch,
     hooks: Object.freeze({ ...hooks(options.hooks) }),
     now: fn(options.now, 'now') ?? Date.now,
-    redact: createRedactor(secrets),
+    redact: createRedactor(secrets, { clientId, jwt: true }),
   })
 }
 
@@ -179,6 +181,7 @@ function policies(
 > {
   const retry = options.retry ?? {}
   const ahead = options.refreshAhead ?? {}
+  const defaultExpiresIn = positive(options.defaultExpiresIn ?? 60, 'defaultExpiresIn')
   return {
     timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
     retry: Object.freeze({
@@ -193,7 +196,7 @@ function policies(
       maxMs: nonNegative(ahead.maxMs ?? 300_000, 'refreshAhead.maxMs'),
       jitter: fraction(ahead.jitter ?? 0.1, 'refreshAhead.jitter'),
     }),
-    defaultExpiresInMs: positive(options.defaultExpiresIn ?? 60, 'defaultExpiresIn') * 1000,
+    defaultExpiresInMs: atMost(defaultExpiresIn, MAX_LIFETIME_MS / 1000, 'defaultExpiresIn') * 1000,
     expiryLeewayMs: nonNegative(options.expiryLeewayMs ?? 5_000, 'expiryLeewayMs'),
   }
 }

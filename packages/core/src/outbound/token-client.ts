@@ -10,6 +10,7 @@ import type { RequestParams, TokenRequestOptions } from './request-params.js'
 import { withRetry } from './retry.js'
 import { createSlotRegistry } from './slot-registry.js'
 import { lifetimeMs, type TokenResponse } from './token-response.js'
+import { checkTokenResponse } from './token-response-checks.js'
 import { TokenSlot, type AccessToken, type FetchedToken } from './token-slot.js'
 
 export interface TokenClient {
@@ -95,12 +96,14 @@ async function fetchToken(
         reason: error.message,
       })),
   )
+  checkTokenResponse(response)
   // Lifetimes count from when the request was sent: time in flight shortens, never lengthens.
   const elapsed = config.now() - started
   const lifetime = lifetimeMs(response, config.defaultExpiresInMs, elapsed)
   return {
     token: accessTokenOf(config, response, Date.now() + lifetime - elapsed),
-    schedule: schedule(config, started, lifetime),
+    // `expires_in: 0` (or an `exp` already past): good for this one use, never cached.
+    schedule: lifetime > 0 ? schedule(config, started, lifetime) : undefined,
     attempts,
     durationMs: elapsed,
   }

@@ -15,7 +15,8 @@ export interface AccessToken {
 /** What one successful fetch produced. */
 export interface FetchedToken {
   readonly token: AccessToken
-  readonly schedule: Schedule
+  /** When to refresh it and stop serving it; `undefined`: use once, do not cache. */
+  readonly schedule: Schedule | undefined
   readonly attempts: number
   readonly durationMs: number
 }
@@ -94,7 +95,10 @@ export class TokenSlot {
     const background = previous !== undefined && this.#context.now() < previous.usableUntil
     try {
       const fetched = await this.#fetch()
-      const cached = this.#store(fetched, previous)
+      const cached =
+        fetched.schedule === undefined
+          ? this.#useOnce(fetched.token, previous)
+          : this.#store(fetched.token, fetched.schedule, previous)
       emit(this.#context.hooks.tokenFetched, () => ({
         ...this.subject,
         durationMs: fetched.durationMs,
@@ -102,7 +106,7 @@ export class TokenSlot {
         expiresIn: Math.round((fetched.token.expiresAt.getTime() - Date.now()) / 1000),
         background,
       }))
-      this.#cached = cached
+      if (fetched.schedule !== undefined) this.#cached = cached
       return cached
     } catch (error) {
       this.#failed(error)
@@ -112,8 +116,19 @@ export class TokenSlot {
     }
   }
 
-  #store(fetched: FetchedToken, previous: Cached | undefined): Cached {
-    const { token, schedule } = fetched
+  /**
+   * A token that lives 0 s (RFC 6749 §5.1 `expires_in: 0`) goes to the callers of the request
+   * that brought it, and to no one after: caching it would serve an expired token. A still-valid
+   * token we hold keeps being served; its next refresh waits as after a failed one, not a loop.
+   */
+  #useOnce(token: AccessToken, previous: Cached | undefined): Cached {
+    const now = this.#context.now()
+    if (previous !== undefined && now < previous.usableUntil)
+      previous.refreshAt = retrySchedule(now, previous.usableUntil)
+    return { token, value: Promise.resolve(token.accessToken), usableUntil: now, refreshAt: now }
+  }
+
+  #store(token: AccessToken, schedule: Schedule, previous: Cached | undefined): Cached {
     const cached: Cached = {
       token,
       value: Promise.resolve(token.accessToken),

@@ -66,6 +66,11 @@ export function positive(value: unknown, name: string): number {
   return value as number
 }
 
+export function atMost(value: number, max: number, name: string): number {
+  if (value > max) throw new TypeError(`"${name}" must be at most ${max}`)
+  return value
+}
+
 export function fraction(value: unknown, name: string): number {
   if (nonNegative(value, name) > 1) throw new TypeError(`"${name}" must be between 0 and 1`)
   return value as number

@@ -35,6 +35,8 @@ describe('createTokenClient options', () => {
     [{ ...base, scope: 42 }, '"scope" must be a space-separated string or an array of strings'],
     [{ ...base, audience: '' }, '"audience" must be a non-empty string'],
     [{ ...base, timeoutMs: 0 }, '"timeoutMs" must be a number > 0'],
+    // A token is never kept longer than 24 h, whatever the issuer or this option says.
+    [{ ...base, defaultExpiresIn: 1e20 }, '"defaultExpiresIn" must be at most 86400'],
     [{ ...base, retry: { retries: 1.5 } }, '"retry.retries" must be an integer from 0 to 10'],
     [{ ...base, refreshAhead: { ratio: 2 } }, '"refreshAhead.ratio" must be between 0 and 1'],
     [{ ...base, hooks: { retry: 'log' } }, '"hooks.retry" must be a function'],

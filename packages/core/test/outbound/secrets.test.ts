@@ -1,11 +1,5 @@
-import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createTokenClient,
-  logHooks,
-  type TokenClientHooks,
-  type TokenClientOptions,
-} from '@m2m-auth/core'
+import { createTokenClient, type TokenClientOptions } from '@m2m-auth/core'
 import {
   DEFAULT_CLIENTS,
   DEFAULT_RESOURCE,
@@ -14,61 +8,53 @@ import {
 } from '../../../../test/support/issuer.js'
 import { createTestKey } from '../../../../test/support/keys.js'
 import { eventually, testClock } from './clock.js'
-import { startLoopbackServer } from './loopback-server.js'
+import { expectClean, sink } from './leaks.js'
+import { startLoopbackServer, type Answer, type Recorded } from './loopback-server.js'
 
 const SECRET = DEFAULT_CLIENTS[0]!.client_secret!
+// Every character that encodes differently in a form, a URL, JSON, Basic and base64.
+const TRICKY = 'p@ss word/with+symbols&=%:"\\é€ (it\'s)-0123456789~'
+const ECHO_ID = 'svc:ü id/+'
 let issuer: TestIssuer
+
+/**
+ * A token endpoint that repeats what it received (Authorization header, body, every form
+ * parameter) in its error, raw, inside a JSON dump, PHP-style JSON (`\/`) and URL-encoded:
+ * in the JSON body (RFC 6749 §5.2), in a `WWW-Authenticate` challenge, or in a 503.
+ */
+const MODES = ['body', 'challenge', 'server error'] as const
+function echoAnswer(mode: (typeof MODES)[number]) {
+  return (request: Recorded): Answer => {
+    const auth = request.headers.authorization ?? ''
+    const echoed = [
+      `authorization=${auth}`,
+      `uri=${encodeURIComponent(auth)}`,
+      ...(mode === 'challenge' // a header value is ASCII
+        ? [`body=${encodeURIComponent(request.body)}`]
+        : [
+            `body=${request.body}`,
+            `json=${JSON.stringify({ headers: request.headers, body: request.body })}`,
+            `php=${JSON.stringify(auth).replace(/\//g, '\\/')}`,
+            `params=${[...new URLSearchParams(request.body).values()].join(' ')}`,
+          ]),
+    ].join(' ')
+    const error = { error: 'invalid_client', error_description: echoed }
+    if (mode === 'server error') return { status: 503, json: error }
+    if (mode === 'body') return { status: 401, json: error }
+    const quoted = echoed.replace(/[\\"]/g, '\\$&') // RFC 9110 §5.6.4 quoted-string
+    return {
+      status: 401,
+      headers: {
+        'www-authenticate': `Basic realm="token", error="invalid_client", error_description="${quoted}"`,
+      },
+    }
+  }
+}
 
 beforeAll(async () => {
   issuer = await startIssuer()
 })
 afterAll(() => issuer?.close())
-
-/** Every text the client lets out: hook payloads, log lines, errors (deeply inspected). */
-function sink() {
-  const texts: string[] = []
-  const lines: string[] = []
-  const record = (name: string) => (event: unknown) =>
-    texts.push(`${name} ${JSON.stringify(event)}`)
-  const raw: TokenClientHooks = {
-    tokenFetched: record('tokenFetched'),
-    cacheHit: record('cacheHit'),
-    retry: record('retry'),
-    refreshFailed: record('refreshFailed'),
-    requestFailed: record('requestFailed'),
-  }
-  const log = logHooks((line) => lines.push(line))
-  const hooks: TokenClientHooks = Object.fromEntries(
-    Object.keys(raw).map((name) => [
-      name,
-      (event: never) => {
-        raw[name as keyof TokenClientHooks]!(event)
-        log[name as keyof TokenClientHooks]!(event)
-      },
-    ]),
-  )
-  const caught = async (promise: Promise<unknown>): Promise<unknown> => {
-    const error = await promise.then(
-      () => {
-        throw new Error('expected a failure')
-      },
-      (e: unknown) => e,
-    )
-    texts.push(String(error), inspect(error, { depth: 10 }), JSON.stringify(error))
-    return error
-  }
-  return { hooks, texts, lines, caught, all: () => [...texts, ...lines] }
-}
-
-function expectClean(texts: string[], secrets: string[]): void {
-  expect(texts.length).toBeGreaterThan(0)
-  for (const text of texts)
-    for (const secret of secrets) {
-      expect(text).not.toContain(secret)
-      expect(text).not.toContain(encodeURIComponent(secret))
-      expect(text).not.toContain(new URLSearchParams({ s: secret }).toString().slice(2))
-    }
-}
 
 describe('no secret reaches a hook, a log line or an error', () => {
   it('across success, cache hits, retries, a failed refresh and a failed request', async () => {
@@ -102,31 +88,55 @@ describe('no secret reaches a hook, a log line or an error', () => {
         name,
       ).toBe(true)
     expect(out.lines.some((l) => l.includes('token refresh failed'))).toBe(true)
-    expectClean(out.all(), [SECRET, 'the-wrong-secret-0123456789', token])
+    expectClean(out.all(), [SECRET, 'the-wrong-secret-0123456789', token], 'task-service')
   })
 
-  it('redacts a secret an issuer echoes back in its error', async () => {
-    const tricky = 'p@ss word/with+symbols&=0123456789'
-    const echo = await startLoopbackServer((request) => ({
-      status: 400,
-      json: { error: 'invalid_request', error_description: `cannot parse ${request.body}` },
-    }))
-    try {
+  it.each(['client_secret_basic', 'client_secret_post', 'loginradius'] as const)(
+    'redacts every form of the secret an issuer echoes back in its error (%s)',
+    async (method) => {
       const out = sink()
-      for (const preset of ['generic', 'loginradius'] as const) {
-        const client = createTokenClient({
-          preset,
-          ...(preset === 'generic'
-            ? { tokenEndpoint: `${echo.url}/token`, authMethod: 'client_secret_post' as const }
-            : { issuer: echo.url }),
-          clientId: 'c',
-          clientSecret: tricky,
-          hooks: out.hooks,
-        })
-        const error = await out.caught(client.getToken())
-        expect(String(error)).toContain('[REDACTED]')
+      // The JSON dialect reads only the body; openid-client also reads a challenge.
+      const modes = method === 'loginradius' ? MODES.filter((m) => m !== 'challenge') : MODES
+      for (const mode of modes) {
+        const echo = await startLoopbackServer(echoAnswer(mode))
+        try {
+          const client = createTokenClient({
+            ...(method === 'loginradius'
+              ? { preset: 'loginradius' as const, issuer: echo.url }
+              : { tokenEndpoint: `${echo.url}/token`, authMethod: method }),
+            clientId: ECHO_ID,
+            clientSecret: TRICKY,
+            retry: { retries: 1, baseDelayMs: 1 },
+            hooks: out.hooks,
+          })
+          const error = await out.caught(client.getToken())
+          // Where the issuer's error is reported, its echo is: redacted.
+          if (String(error).includes('invalid_client'))
+            expect(String(error)).toContain('[REDACTED]')
+        } finally {
+          await echo.close()
+        }
       }
-      expectClean(out.all(), [tricky])
+      expect(out.lines.some((l) => l.includes('[REDACTED]'))).toBe(true)
+      expectClean(out.all(), [TRICKY], ECHO_ID)
+    },
+  )
+
+  it('never lets a private_key_jwt client assertion into an error or a log line', async () => {
+    const key = await createTestKey('ES256')
+    const out = sink()
+    const echo = await startLoopbackServer(echoAnswer('body'))
+    try {
+      const client = createTokenClient({
+        tokenEndpoint: `${echo.url}/token`,
+        clientId: ECHO_ID,
+        privateKey: key.privateJwk,
+        hooks: out.hooks,
+      })
+      await out.caught(client.getToken())
+      const assertion = new URLSearchParams(echo.requests[0]!.body).get('client_assertion')!
+      expect(assertion.split('.')).toHaveLength(3)
+      expectClean(out.all(), [assertion, key.privateJwk.d!])
     } finally {
       await echo.close()
     }
