@@ -20,6 +20,10 @@ describe('decodeJwt header cache', () => {
       expect(() => decodeJwt(token({ alg: 'RS256', crit: ['exp'] }))).toThrow(/critical/)
       expect(() => decodeJwt(token({ alg: 'RS256', kid: 7 }))).toThrow(/kid/)
       expect(() => decodeJwt(token({ kid: 'k1' }))).toThrow(/alg/)
+      // RFC 7515 §4.1.9: a typ that is not a string is malformed, not absent.
+      for (const typ of [0, null, ['at+jwt'], { t: 1 }]) {
+        expect(() => decodeJwt(token({ alg: 'RS256', typ }))).toThrow(/typ is not a string/)
+      }
     }
   })
 

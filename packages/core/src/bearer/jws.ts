@@ -59,6 +59,10 @@ function decodeHeader(encoded: string): JwsHeader {
   if (header.kid !== undefined && typeof header.kid !== 'string') {
     throw invalidToken('ERR_TOKEN_INVALID', 'the token header kid is not a string')
   }
+  // RFC 7515 §4.1.9: typ is a string; any other value is a malformed header, not an absent typ.
+  if (header.typ !== undefined && typeof header.typ !== 'string') {
+    throw invalidToken('ERR_TOKEN_INVALID', 'the token header typ is not a string')
+  }
   // RFC 7515 §4.1.11: we understand no extensions, so any `crit` means reject.
   if (header.crit !== undefined) {
     throw invalidToken(
