@@ -11,6 +11,7 @@ export default defineConfig({
       '@m2m-auth/express': src('express'),
       '@m2m-auth/koa': src('koa'),
       '@m2m-auth/fastify': src('fastify'),
+      '@m2m-auth/redis': src('redis'),
       '@m2m-auth/cli': fileURLToPath(new URL('./packages/cli/src/main.ts', import.meta.url)),
     },
   },

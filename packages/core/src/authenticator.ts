@@ -14,6 +14,7 @@ import {
 } from './resource-metadata.js'
 import { tokenHeaderOption } from './token-header.js'
 import { memoryStore } from './store/memory-store.js'
+import { resilientStore, type StoreFallbackEvent } from './store/resilient-store.js'
 import { assertStore, type Store } from './store/types.js'
 import {
   missingCredentials,
@@ -48,6 +49,11 @@ export interface AuthenticatorOptions {
    * from `@m2m-auth/redis` for a fleet. Default: `memoryStore()`, this process alone.
    */
   store?: Store
+  /**
+   * Told when the shared `store` stops answering (every call has a 250 ms deadline) and state
+   * falls back to this process, and when it is back; also reported as a process warning.
+   */
+  onStoreFallback?: (event: StoreFallbackEvent) => void
 }
 
 export interface AuthenticateOptions {
@@ -102,6 +108,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object')
   }
+  const store = storeOption(options.store, options.onStoreFallback)
   const bearer = bearerVerifier(options)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
   const issuerVerifiers = [...new Set(bearer.issuers.values())]
@@ -114,7 +121,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           options.resourceMetadata,
           configs.map((c) => c.issuer),
         )
-  const store = storeOption(options.store)
   const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic, store)
   const basic = basicConfig && createBasicVerifier(basicConfig)
   const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
@@ -245,8 +251,11 @@ function isList<T>(value: T | readonly T[]): value is readonly T[] {
   return Array.isArray(value)
 }
 
-function storeOption(value: unknown): Store {
+function storeOption(value: unknown, onFallback: unknown): Store {
+  if (onFallback !== undefined && typeof onFallback !== 'function') {
+    throw new TypeError('"onStoreFallback" must be a function')
+  }
   if (value === undefined) return memoryStore()
   assertStore(value, 'store')
-  return value
+  return resilientStore(value, { onFallback: onFallback as (e: StoreFallbackEvent) => void })
 }

@@ -1,6 +1,7 @@
 import type { Store } from '../store/types.js'
 import { createLockout, DEFAULT_LOCKOUT, type Lockout, type LockoutPolicy } from './lockout.js'
 import { normalizePepper } from './secret.js'
+import { createSharedSuccess, type SharedSuccess } from './shared-success.js'
 import type { TillStore } from './till-store.js'
 
 export type BasicMode = 'allow' | 'deprecate' | 'deny'
@@ -51,6 +52,8 @@ export interface BasicConfig {
   readonly mode: BasicMode
   readonly pepper: Uint8Array | undefined
   readonly lockout: Lockout | undefined
+  /** Successes remembered by the whole fleet: a shared store and a pepper (the HMAC key). */
+  readonly sharedSuccess: SharedSuccess | undefined
   readonly cacheTtlMs: number
   readonly cacheMaxEntries: number
   /** `[name, value]` pairs, rendered once; empty unless mode is `deprecate`. */
@@ -60,7 +63,8 @@ export interface BasicConfig {
 
 const MODES: ReadonlySet<string> = new Set(['allow', 'deprecate', 'deny'])
 
-export function normalizeBasic(options: BasicOptions, store: Store): BasicConfig {
+/** `shared`: the store is one every replica uses (not this process's own memory). */
+export function normalizeBasic(options: BasicOptions, store: Store, shared = false): BasicConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('"basic" must be an object')
   if (typeof options.tills?.find !== 'function') {
@@ -73,13 +77,19 @@ export function normalizeBasic(options: BasicOptions, store: Store): BasicConfig
   }
   const policy = lockoutPolicy(options.lockout)
   const cache = options.cache === false ? { ttlMs: 0, maxEntries: 0 } : (options.cache ?? {})
+  const pepper = normalizePepper(options.pepper, 'basic.pepper')
+  const cacheTtlMs = count(cache.ttlMs ?? 60_000, 'basic.cache.ttlMs')
   return Object.freeze({
     tills: options.tills,
     realm: nonEmpty(options.realm ?? 'pos', 'basic.realm'),
     mode,
-    pepper: normalizePepper(options.pepper, 'basic.pepper'),
+    pepper,
     lockout: policy && createLockout(policy, store),
-    cacheTtlMs: count(cache.ttlMs ?? 60_000, 'basic.cache.ttlMs'),
+    sharedSuccess:
+      shared && pepper !== undefined && cacheTtlMs > 0
+        ? createSharedSuccess(store, pepper, cacheTtlMs)
+        : undefined,
+    cacheTtlMs,
     cacheMaxEntries: count(cache.maxEntries ?? 10_000, 'basic.cache.maxEntries'),
     deprecationHeaders: mode === 'deprecate' ? deprecationHeaders(options.deprecation) : [],
     onLegacyAuth: options.onLegacyAuth,

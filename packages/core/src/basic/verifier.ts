@@ -12,7 +12,7 @@ import {
 import type { BasicConfig } from './options.js'
 import { parseBasicCredentials } from './parse.js'
 import { tillPrincipal } from './principal.js'
-import { DummyWork, verifyTillSecret } from './secret.js'
+import { DummyWork, inspectTillSecret, verifyTillSecret } from './secret.js'
 import type { TillRecord, TillStore } from './till-store.js'
 
 /** Where the deprecation headers go: Node's ServerResponse has this shape. */
@@ -116,9 +116,9 @@ function accept(
 }
 
 /**
- * The cold path: RFC 7617 parsing, an attempt reserved against the lockout, lookup, the same
- * scrypt work whether or not the till exists, then the per-till policy, which is only revealed
- * to a caller who proved the secret.
+ * The cold path: RFC 7617 parsing, a success the fleet remembers, else an attempt reserved
+ * against the lockout, lookup, the same scrypt work whether or not the till exists, then the
+ * per-till policy, which is only revealed to a caller who proved the secret.
  */
 async function verifyCredentials(
   config: BasicConfig,
@@ -127,6 +127,8 @@ async function verifyCredentials(
   stats: { scrypts: number },
 ): Promise<Verified> {
   const { tillId, password } = parseBasicCredentials(value)
+  const remembered = await recall(config, tillId, password)
+  if (remembered !== undefined) return admit(remembered, inspectTillSecret(remembered.secret).weak)
   const attempt = await config.lockout?.reserve(tillId)
   let outcome: 'succeeded' | 'failed' | 'abandoned' = 'abandoned'
   try {
@@ -138,14 +140,30 @@ async function verifyCredentials(
       throw invalidTillCredentials()
     }
     outcome = 'succeeded'
-    if (record.disabled === true) throw tillDisabled()
-    if (record.migrated === true) throw tillMigrated()
-    return { record, principal: tillPrincipal(record), weak: check.weak }
+    await config.sharedSuccess?.remember(record, password)
+    return admit(record, check.weak)
   } finally {
     // A till store outage before the secret was checked is nobody's failure: the attempt goes
     // back without counting.
     await attempt?.[outcome]()
   }
+}
+
+/** A success another replica proved within the cache period (only with a shared store). */
+async function recall(
+  config: BasicConfig,
+  tillId: string,
+  password: string,
+): Promise<TillRecord | undefined> {
+  if (config.sharedSuccess === undefined) return undefined
+  const record = await findTill(config.tills, tillId)
+  return (await config.sharedSuccess.has(tillId, record, password)) ? record : undefined
+}
+
+function admit(record: TillRecord, weak: boolean): Verified {
+  if (record.disabled === true) throw tillDisabled()
+  if (record.migrated === true) throw tillMigrated()
+  return { record, principal: tillPrincipal(record), weak }
 }
 
 /** A cache hit stands only while the store returns the very same record (no reload since). */

@@ -1,5 +1,8 @@
 import type { CryptoKey, JWK } from 'jose'
 import type { FetchLike } from '../http/fetch-json.js'
+import type { StoreFallbackEvent } from '../store/resilient-store.js'
+import type { Store } from '../store/types.js'
+import { fleetOptions, type FleetConfig } from './fleet-options.js'
 import type { TokenClientHooks } from './hooks.js'
 import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
 import { createRedactor, type Redactor } from './redact.js'
@@ -54,6 +57,14 @@ interface CommonOptions {
   hooks?: TokenClientHooks
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   now?: () => number
+  /**
+   * Share tokens with every replica (`redisStore()` from `@m2m-auth/redis`): one token request
+   * per token for the whole fleet. Tokens rest in it sealed (AES-256-GCM) under a key derived
+   * from this client's credential. Without it, tokens are per process, as before.
+   */
+  store?: Store
+  /** Told when the shared `store` stops answering (this process then asks alone) and is back. */
+  onStoreFallback?: (event: StoreFallbackEvent) => void
 }
 
 export type TokenClientOptions = CommonOptions &
@@ -115,6 +126,8 @@ export interface TokenClientConfig {
   readonly hooks: TokenClientHooks
   readonly now: () => number
   readonly redact: Redactor
+  /** The fleet's shared token cache, when `store` is set. */
+  readonly fleet: FleetConfig | undefined
 }
 
 /** Validates once, at construction; every mistake is a TypeError naming the option. */
@@ -143,6 +156,10 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
     hooks: Object.freeze({ ...hooks(options.hooks) }),
     now: fn(options.now, 'now') ?? Date.now,
     redact: createRedactor(secrets, { clientId, jwt: true }),
+    fleet: fleetOptions(options.store, options.onStoreFallback, auth, {
+      timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
+      retries: integer(options.retry?.retries ?? 3, 'retry.retries', 10),
+    }),
   })
 }
 

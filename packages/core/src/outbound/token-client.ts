@@ -8,6 +8,7 @@ import { normalizeOptions, type TokenClientConfig, type TokenClientOptions } fro
 import { schedule } from './refresh-policy.js'
 import type { RequestParams, TokenRequestOptions } from './request-params.js'
 import { withRetry } from './retry.js'
+import { sharedFetch } from './shared-token.js'
 import { createSlotRegistry } from './slot-registry.js'
 import { lifetimeMs, type TokenResponse } from './token-response.js'
 import { checkTokenResponse } from './token-response-checks.js'
@@ -31,8 +32,11 @@ export interface TokenClient {
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   const config = normalizeOptions(options)
   const request = createRequester(config)
-  const newSlot = (params: RequestParams): TokenSlot =>
-    new TokenSlot(subjectOf(config, params), () => fetchToken(config, request, params), config)
+  const newSlot = (params: RequestParams): TokenSlot => {
+    const subject = subjectOf(config, params)
+    const fromIssuer = (): Promise<FetchedToken> => fetchToken(config, request, params)
+    return new TokenSlot(subject, fleetFetch(config, subject, fromIssuer) ?? fromIssuer, config)
+  }
   const registry = createSlotRegistry(config.endpointId, config.clientId, config.defaults, newSlot)
   const { defaultSlot } = registry
 
@@ -107,6 +111,27 @@ async function fetchToken(
     attempts,
     durationMs: elapsed,
   }
+}
+
+/** With a shared store: the fleet's single flight in front of the issuer, else `undefined`. */
+function fleetFetch(
+  config: TokenClientConfig,
+  subject: TokenSubject,
+  fromIssuer: () => Promise<FetchedToken>,
+): (() => Promise<FetchedToken>) | undefined {
+  const { fleet } = config
+  if (fleet === undefined) return undefined
+  const slotId = JSON.stringify([
+    subject.endpoint,
+    subject.clientId,
+    subject.scope,
+    subject.audience,
+    subject.resource,
+  ])
+  const shared = sharedFetch(fleet.store, fleet.cipher, slotId, fleet.lease, config.now, (token) =>
+    accessTokenOf(config, { ...token, expiresIn: undefined }, token.expiresAt),
+  )
+  return () => shared(fromIssuer)
 }
 
 function accessTokenOf(
