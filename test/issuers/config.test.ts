@@ -7,7 +7,13 @@ import {
   authenticatorOptionsFromFile,
   createAuthenticator,
 } from '@m2m-auth/core'
-import { DEFAULT_RESOURCE, startIssuer, type TestIssuer } from '../support/issuer.js'
+import { rejection } from '../support/assert.js'
+import {
+  DEFAULT_CLIENTS,
+  DEFAULT_RESOURCE,
+  startIssuer,
+  type TestIssuer,
+} from '../support/issuer.js'
 
 let issuer: TestIssuer
 let other: TestIssuer
@@ -199,5 +205,137 @@ describe('configuration from a JSON file', () => {
     expect(() => authenticatorOptionsFromFile('missing.json', dir)).toThrow(
       'missing.json: cannot be read (ENOENT)',
     )
+  })
+})
+
+describe('introspection options from the environment and a JSON file', () => {
+  // oidc-provider's opaque client-credentials tokens carry no `aud`, so they pass only where
+  // `requireAudience` is off: a setting that is dropped or misread shows as a 401.
+  const CALENDAR = {
+    client_id: 'calendar-api',
+    client_secret: 'calendar-api-secret-0123456789abcd',
+  }
+  let opaqueIssuer: TestIssuer
+  beforeAll(async () => {
+    opaqueIssuer = await startIssuer({
+      defaultResource: null,
+      clients: [...DEFAULT_CLIENTS, { ...CALENDAR, scope: 'event.view' }],
+    })
+  })
+  afterAll(() => opaqueIssuer.close())
+
+  const opaque = (): Promise<string> =>
+    opaqueIssuer.token('task-service', { scope: 'event.view', resource: null })
+  const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+    M2M_AUTH_ISSUER: opaqueIssuer.issuer,
+    M2M_AUTH_AUDIENCE: DEFAULT_RESOURCE,
+    M2M_AUTH_INTROSPECTION_CLIENT_ID: CALENDAR.client_id,
+    M2M_AUTH_INTROSPECTION_CLIENT_SECRET: CALENDAR.client_secret,
+    ...extra,
+  })
+
+  it('reads M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE=false and accepts a token without aud', async () => {
+    const options = authenticatorOptionsFromEnv(
+      env({ M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE: 'false' }),
+    )
+    expect(options.bearer).toMatchObject({ introspection: { requireAudience: false } })
+    const principal = await createAuthenticator(options).authenticate({
+      authorization: `Bearer ${await opaque()}`,
+    })
+    expect(principal.subject).toBe('task-service')
+  })
+
+  it('refuses a token without aud when M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE is unset or true', async () => {
+    const unsetOrTrue: Array<Record<string, string>> = [
+      {},
+      { M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE: 'true' },
+    ]
+    for (const extra of unsetOrTrue) {
+      const authenticator = createAuthenticator(authenticatorOptionsFromEnv(env(extra)))
+      const error = await rejection(
+        authenticator.authenticate({ authorization: `Bearer ${await opaque()}` }),
+      )
+      expect(error.status).toBe(401)
+      expect(error.code).toBe('ERR_TOKEN_AUDIENCE')
+    }
+  })
+
+  it('names M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE when it is not true or false', () => {
+    expect(() =>
+      authenticatorOptionsFromEnv(env({ M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE: 'yes' })),
+    ).toThrow('M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE: must be true or false, got "yes"')
+  })
+
+  it('accepts requireAudience, inactiveCache, maxConcurrent and maxQueued in a file', async () => {
+    const file = write('introspection.json', {
+      bearer: {
+        issuer: opaqueIssuer.issuer,
+        audience: DEFAULT_RESOURCE,
+        introspection: {
+          clientId: CALENDAR.client_id,
+          clientSecret: CALENDAR.client_secret,
+          requireAudience: false,
+          inactiveCache: { ttlMs: 5000, maxEntries: 100, maxBytes: 65536 },
+          maxConcurrent: 4,
+          maxQueued: 8,
+        },
+      },
+    })
+    const options = authenticatorOptionsFromEnv({ M2M_AUTH_CONFIG_FILE: file }, { cwd: dir })
+    const principal = await createAuthenticator(options).authenticate({
+      authorization: `Bearer ${await opaque()}`,
+    })
+    expect(principal.subject).toBe('task-service')
+  })
+
+  it('accepts inactiveCache: false in a file', () => {
+    const file = write('no-inactive-cache.json', {
+      bearer: {
+        issuer: 'https://hydra.example.com/',
+        audience: 'x',
+        preset: 'hydra',
+        introspection: { clientId: 'c', clientSecret: 's', inactiveCache: false },
+      },
+    })
+    expect(authenticatorOptionsFromFile(file, dir).bearer).toMatchObject({
+      introspection: { inactiveCache: false },
+    })
+  })
+
+  it('refuses a misspelt introspection field with a did-you-mean', () => {
+    const introspection = { clientId: 'c', clientSecret: 's' }
+    const at = { issuer: 'https://a.example.com/', audience: 'x' }
+    const typo = write('requireaudiance.json', {
+      bearer: { ...at, introspection: { ...introspection, requireAudiance: false } },
+    })
+    expect(() => authenticatorOptionsFromFile(typo, dir)).toThrow(
+      'requireaudiance.json: "bearer.introspection.requireAudiance" is not a known option ' +
+        '(did you mean requireAudience?)',
+    )
+    const nested = write('ttlms.json', {
+      bearer: { ...at, introspection: { ...introspection, inactiveCache: { ttlMS: 1000 } } },
+    })
+    expect(() => authenticatorOptionsFromFile(nested, dir)).toThrow(
+      'ttlms.json: "bearer.introspection.inactiveCache.ttlMS" is not a known option ' +
+        '(did you mean ttlMs?)',
+    )
+    const bearerTypo = write('audeince.json', { bearer: [{ issuer: at.issuer, audeince: 'x' }] })
+    expect(() => authenticatorOptionsFromFile(bearerTypo, dir)).toThrow(
+      'audeince.json: "bearer[0].audeince" is not a known option (did you mean audience?)',
+    )
+  })
+
+  it('refuses a store in a file, which only code can pass, without suggesting a name', () => {
+    const file = write('store.json', {
+      bearer: { issuer: 'https://a.example.com/', audience: 'x' },
+      store: { url: 'redis://127.0.0.1:6379' },
+    })
+    let message = ''
+    try {
+      authenticatorOptionsFromFile(file, dir)
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toBe('store.json: "store" is not a known option')
   })
 })

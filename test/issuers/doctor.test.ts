@@ -10,6 +10,7 @@ import {
 } from '../support/issuer.js'
 import { startJwks } from '../support/jwks-server.js'
 import { createTestKey } from '../support/keys.js'
+import { CASES } from '../../packages/core/test/id-token-cases.js'
 
 let issuer: TestIssuer
 beforeAll(async () => {
@@ -196,6 +197,70 @@ describe('m2m-auth doctor', () => {
         '  ✗ claims         the token token_use claim is not access',
       )
       expect(lineOf(stdout, 'signature')).toMatch(/✓ signature/)
+    } finally {
+      await jwks.close()
+    }
+  })
+
+  it('says a real access token is an access token', async () => {
+    const token = await issuer.token('task-service', { scope: 'event.view' })
+    const { code, stdout } = await doctor([...base(), '--token', token])
+    expect(code).toBe(0)
+    expect(lineOf(stdout, 'token kind')).toMatch(/^ {2}✓ token kind\s+an access token$/)
+  })
+
+  it('fails the token kind line for an ID token with at_hash, though every other check passes', async () => {
+    // The ID-token shape of id-token-cases.ts ("no preset"), signed by the issuer's own key
+    // with an audience this configuration accepts: only the kind of token is wrong.
+    const idToken = await issuer.sign(
+      {
+        iss: issuer.issuer,
+        aud: DEFAULT_RESOURCE,
+        sub: 'user-1',
+        email: 'ada@example.com',
+        at_hash: 'x4Q8h9RNoDTcNWEv8Gbs1w',
+        iat: now(),
+        exp: now() + 300,
+      },
+      { typ: 'JWT' },
+    )
+    const { code, stdout } = await doctor([...base(), '--token', idToken])
+    expect(code).toBe(1)
+    expect(lineOf(stdout, 'token kind')).toMatch(
+      /^ {2}✗ token kind\s+the token is an ID token \(it has at_hash\)$/,
+    )
+    for (const check of ['signature', 'issuer', 'audience', 'expiry']) {
+      expect(lineOf(stdout, check)).toMatch(/^ {2}✓/)
+    }
+    expect(lineOf(stdout, 'verdict')).toContain('ERR_TOKEN_TYPE')
+  })
+
+  it('with the hydra preset, fails the token kind line for ID tokens with and without at_hash', async () => {
+    const hydra = CASES.find((c) => c.name === 'hydra')!
+    const jwks = await startJwks()
+    try {
+      // The hydra preset needs introspection configured, which only M2M_AUTH_* variables carry.
+      const env = {
+        M2M_AUTH_PRESET: 'hydra',
+        M2M_AUTH_ISSUER: hydra.options.issuer,
+        M2M_AUTH_AUDIENCE: [hydra.options.audience].flat().join(','),
+        M2M_AUTH_JWKS_URI: jwks.url,
+        M2M_AUTH_INTROSPECTION_ENDPOINT: hydra.options.introspection!.endpoint!,
+        M2M_AUTH_INTROSPECTION_CLIENT_ID: 'calendar-api',
+        M2M_AUTH_INTROSPECTION_CLIENT_SECRET: 'calendar-api-secret',
+      }
+      const expected: Record<string, string> = {
+        'an ID token': 'the token is an ID token (it has at_hash)',
+        'an ID token without at_hash': 'the token is not an access token (it has no client_id)',
+      }
+      for (const [name, claims] of Object.entries(hydra.refused)) {
+        const token = await jwks.sign(claims, { typ: 'JWT' })
+        const { code, stdout } = await doctor(['--token', token], { env })
+        expect(code).toBe(1)
+        const kind = lineOf(stdout, 'token kind')
+        expect(kind).toMatch(/^ {2}✗ token kind\s/)
+        expect(kind.endsWith(` ${expected[name]}`)).toBe(true)
+      }
     } finally {
       await jwks.close()
     }

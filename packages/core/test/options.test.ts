@@ -131,3 +131,52 @@ describe('nothing but AuthError escapes authenticate()', () => {
     },
   )
 })
+
+describe('introspection options are checked at construction too (they may come from a file)', () => {
+  const introspection = { clientId: 'calendar-api', clientSecret: 'calendar-api-secret' }
+  const withIntrospection = (extra: Record<string, unknown>): AuthenticatorOptions => ({
+    bearer: { ...base, introspection: { ...introspection, ...extra } },
+  })
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'requireAudience not a boolean',
+      { requireAudience: 'false' },
+      '"bearer.introspection.requireAudience" must be true or false',
+    ],
+    [
+      'inactiveCache not an object',
+      { inactiveCache: 10_000 },
+      '"bearer.introspection.inactiveCache" must be an object or false',
+    ],
+    [
+      'inactiveCache.ttlMs fractional',
+      { inactiveCache: { ttlMs: 1.5 } },
+      '"bearer.introspection.inactiveCache.ttlMs" must be a whole number >= 0',
+    ],
+    [
+      'maxConcurrent zero',
+      { maxConcurrent: 0 },
+      '"bearer.introspection.maxConcurrent" must be a whole number >= 1',
+    ],
+    [
+      'maxQueued negative',
+      { maxQueued: -1 },
+      '"bearer.introspection.maxQueued" must be a whole number >= 0',
+    ],
+  ])('%s', (_name, extra, message) => {
+    expect(() => createAuthenticator(withIntrospection(extra))).toThrow(TypeError)
+    expect(() => createAuthenticator(withIntrospection(extra))).toThrow(message)
+  })
+
+  it('accepts each of them with a valid value', () => {
+    const options = withIntrospection({
+      requireAudience: false,
+      inactiveCache: { ttlMs: 5000, maxEntries: 100, maxBytes: 65_536 },
+      maxConcurrent: 4,
+      maxQueued: 0,
+    })
+    expect(() => createAuthenticator(options)).not.toThrow()
+    expect(() => createAuthenticator(withIntrospection({ inactiveCache: false }))).not.toThrow()
+  })
+})

@@ -1,6 +1,6 @@
 import type { AuthenticatorOptions } from '../authenticator.js'
 import { authenticatorOptionsFromFile } from './file.js'
-import { validateOptions } from './validate.js'
+import { closest, validateOptions } from './validate.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -20,6 +20,10 @@ const VARIABLES = {
   M2M_AUTH_INTROSPECTION_AUTH_METHOD: { path: 'bearer.introspection.authMethod', read: text },
   M2M_AUTH_INTROSPECTION_ENDPOINT: { path: 'bearer.introspection.endpoint', read: text },
   M2M_AUTH_INTROSPECTION_CACHE_TTL: { path: 'bearer.introspection.cacheTtlMs', read: millis },
+  M2M_AUTH_INTROSPECTION_REQUIRE_AUDIENCE: {
+    path: 'bearer.introspection.requireAudience',
+    read: boolean,
+  },
   M2M_AUTH_TOKEN_HEADER: { path: 'tokenHeader', read: text },
   M2M_AUTH_REALM: { path: 'realm', read: text },
   M2M_AUTH_MAX_TOKEN_LENGTH: { path: 'maxTokenLength', read: integer },
@@ -104,22 +108,8 @@ function toVariableNames(message: string): string {
 
 function hint(name: string): string {
   const known = [FILE, ...Object.keys(VARIABLES)]
-  const close = known.find((k) => distance(k, name) <= 2)
+  const close = closest(name, known)
   return close ? `did you mean ${close}?` : `known: ${known.join(', ')}`
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]!
 }
 
 function text(value: string): string {

@@ -1,4 +1,9 @@
-import { checkAudience, checkRequiredClaims, checkType } from '../bearer/claims.js'
+import {
+  checkAccessTokenShape,
+  checkAudience,
+  checkRequiredClaims,
+  checkType,
+} from '../bearer/claims.js'
 import type { IssuerVerifier } from '../bearer/issuer-verifier.js'
 import type { DecodedJwt } from '../bearer/jws.js'
 import type { IssuerConfig } from '../bearer/options.js'
@@ -62,7 +67,10 @@ async function headerLines(jwt: DecodedJwt, verifier: IssuerVerifier, lines: Lin
   }
 }
 
-/** exp, nbf, clock skew, audience, required claims and the scope claim's shape. */
+/**
+ * exp, nbf, clock skew, audience, required claims, the token's kind (an ID token is not an
+ * access token, RFC 8725 §3.11) and the scope claim's shape.
+ */
 function claimLines(
   payload: Record<string, unknown>,
   config: IssuerConfig,
@@ -82,6 +90,7 @@ function claimLines(
     const wanted = config.requiredClaims.map(([c, v]) => `${c}=${JSON.stringify(v)}`).join(', ')
     step(lines, 'claims', () => checkRequiredClaims(payload, config), `${wanted} present`)
   }
+  step(lines, 'token kind', () => checkAccessTokenShape(payload, config), 'an access token')
   scopeLine(payload, config, lines)
 }
 
