@@ -99,7 +99,9 @@ describe('till lockout under a burst of concurrent guesses', () => {
     const store = memoryStore()
     const auth = authenticator(3, store)
     const pending = auth.authenticate({ authorization: basic('T-1', md5('right')) })
-    // Another replica locks the till while this one is still running scrypt.
+    // Another replica locks the till while this one is still running scrypt (its attempt is
+    // reserved within a tick; scrypt at the default cost takes tens of milliseconds).
+    await new Promise((resolve) => setImmediate(resolve))
     const { lock } = lockoutKeys('T-1')
     await store.set(lock, String(Date.now() + 60_000), 60_000)
     await expect(pending).resolves.toMatchObject({ subject: 'till:T-1' })
