@@ -109,7 +109,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     throw new TypeError('createAuthenticator() needs an options object')
   }
   const store = storeOption(options.store, options.onStoreFallback)
-  const bearer = bearerVerifier(options)
+  // Introspection results are shared only through a store the user configured.
+  const bearer = bearerVerifier(options, options.store === undefined ? undefined : store)
   if (bearer === undefined) throw new TypeError('"bearer" must be configured')
   const issuerVerifiers = [...new Set(bearer.issuers.values())]
   const configs = issuerVerifiers.map((v) => v.config)
@@ -207,6 +208,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
 function bearerVerifier(
   options: AuthenticatorOptions,
+  store: Store | undefined,
 ): ReturnType<typeof createBearerVerifier> | undefined {
   if (options.bearer === undefined) return undefined
   const list: readonly BearerIssuerOptions[] = isList(options.bearer)
@@ -225,7 +227,7 @@ function bearerVerifier(
   if (!Number.isInteger(maxTokenLength) || maxTokenLength < 64) {
     throw new TypeError('"maxTokenLength" must be an integer >= 64')
   }
-  return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {} })
+  return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {}, store })
 }
 
 function schemeDisabled(): AuthError {

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import { isAuthError, type AuthError } from '../errors.js'
 import { createRedactor, type Redactor } from '../outbound/redact.js'
+import type { Store } from '../store/types.js'
 import type { IssuerMetadata } from './discovery.js'
 import {
   createRefusalCache,
@@ -13,6 +14,11 @@ import { introspectionFailure, unavailable } from './introspection-failure.js'
 import { createConcurrencyLimit } from './introspection-limit.js'
 import type { IntrospectionConfig } from './introspection-options.js'
 import { toVerified } from './introspection-result.js'
+import {
+  createSharedIntrospection,
+  type IntrospectionClaims,
+  type SharedIntrospection,
+} from './introspection-shared.js'
 import type { Verified } from './issuer-verifier.js'
 import type { IssuerConfig } from './options.js'
 
@@ -28,13 +34,17 @@ export type Introspect = (token: string) => Promise<Verified>
  * - distinct tokens share `maxConcurrent` calls per issuer and a `maxQueued` queue, past which
  *   the answer is an immediate 503 with Retry-After.
  *
- * An active result is not cached here: the caller's verified-token cache keeps it until `exp`,
- * and at most `cacheTtlMs`, so a revoked token stops working within that TTL.
+ * Without a shared `store`, an active result is not cached here: the caller's verified-token
+ * cache keeps it until `exp`, and at most `cacheTtlMs`, so a revoked token stops working within
+ * that TTL, and nothing leaves the process. With one (and a client secret to MAC entries with),
+ * the store is the cache: active results, for that same TTL, and refusals alike are settled
+ * once for the fleet, behind this process's own single flight (introspection-shared.ts).
  */
 export function createIntrospector(
   config: IssuerConfig,
   introspection: IntrospectionConfig,
   metadata: (() => Promise<IssuerMetadata>) | undefined,
+  store?: Store,
 ): Introspect {
   // RFC 6749 §2.3.1: the secret travels raw, form-encoded, or inside Basic base64 with the id.
   const redact = createRedactor([introspection.clientSecret], { clientId: introspection.clientId })
@@ -47,16 +57,23 @@ export function createIntrospector(
       1,
     ),
   )
-  const refusals: RefusalCache | undefined =
-    inactiveCache && createRefusalCache(memoryRefusalStore(inactiveCache), inactiveCache.ttlMs)
   const tag = issuerTag(config.issuer)
   const inFlight = new Map<string, Promise<Verified>>()
+  const verify = (claims: IntrospectionClaims): Verified =>
+    toVerified(claims, config, introspection)
+  const ask = (token: string): Promise<IntrospectionClaims> => limit(() => call(token))
+  const shared = sharedIntrospection(config, introspection, store, verify)
+  const refusals: RefusalCache | undefined =
+    shared === undefined && inactiveCache
+      ? createRefusalCache(memoryRefusalStore(inactiveCache), inactiveCache.ttlMs)
+      : undefined
 
   const introspectOnce = async (key: string, token: string): Promise<Verified> => {
+    if (shared !== undefined) return shared(key, token, () => ask(token))
     const remembered = await refusals?.lookup(key)
     if (remembered !== undefined) throw remembered
     try {
-      return await limit(() => call(token))
+      return verify(await ask(token))
     } catch (error) {
       if (isInactive(error)) refusals?.remember(key, error)
       throw error
@@ -74,13 +91,33 @@ export function createIntrospector(
   }
 }
 
-/** One introspection request and its answer, as a Verified or an AuthError (401 or 503). */
+/**
+ * The fleet's share of introspection, when the authenticator has a shared store. It needs the
+ * client secret to MAC entries with; an `authMethod: 'none'` client has none, and stays
+ * in-process.
+ */
+function sharedIntrospection(
+  config: IssuerConfig,
+  introspection: IntrospectionConfig,
+  store: Store | undefined,
+  verify: (claims: IntrospectionClaims) => Verified,
+): SharedIntrospection | undefined {
+  if (store === undefined || introspection.clientSecret === undefined) return undefined
+  const policy = {
+    refusalTtlMs: introspection.inactiveCache?.ttlMs,
+    // A leader's call ends within the request timeout; followers wait no longer than that.
+    lease: { leaseMs: config.timeoutMs, waitMs: config.timeoutMs, pollMs: 25 },
+  }
+  return createSharedIntrospection(store, introspection.clientSecret, policy, verify)
+}
+
+/** One introspection request and its answer (RFC 7662 §2.2), or an AuthError (503). */
 function createIntrospectionCall(
   config: IssuerConfig,
   introspection: IntrospectionConfig,
   metadata: (() => Promise<IssuerMetadata>) | undefined,
   redact: Redactor,
-): (token: string) => Promise<Verified> {
+): (token: string) => Promise<IntrospectionClaims> {
   const client: oauth.Client = { client_id: introspection.clientId }
   const clientAuth = clientAuthentication(introspection)
   const server = async (): Promise<oauth.AuthorizationServer> => {
@@ -102,21 +139,19 @@ function createIntrospectionCall(
     if (insecure && !config.allowInsecureRequests && !isLoopback(endpoint)) {
       throw unavailable(`the introspection endpoint ${endpoint} is not https`, redact)
     }
-    let result: oauth.IntrospectionResponse
     try {
       const response = await oauth.introspectionRequest(as, client, clientAuth, token, {
         signal: AbortSignal.timeout(config.timeoutMs),
         [oauth.customFetch]: config.fetch,
         [oauth.allowInsecureRequests]: insecure,
       })
-      result = await oauth.processIntrospectionResponse(as, client, response)
+      return await oauth.processIntrospectionResponse(as, client, response)
     } catch (cause) {
       // A 401 here means *our* client credentials were refused: a server-side problem. The
       // endpoint may quote the token back too, and a bearer token is a credential.
       const redactToken = createRedactor([token])
       throw introspectionFailure(cause, (text) => redactToken(redact(text)))
     }
-    return toVerified(result, config, introspection)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Principal } from '../principal.js'
+import type { Store } from '../store/types.js'
 import { issuerUnavailable } from '../http/fetch-json.js'
 import {
   isAsymmetric,
@@ -37,8 +38,11 @@ export interface IssuerVerifier {
   prefetch(): Promise<void>
 }
 
-/** Everything needed to verify one issuer's JWTs; built once, at construction. */
-export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
+/**
+ * Everything needed to verify one issuer's JWTs; built once, at construction. `store`, when the
+ * user configured a shared one, shares introspection results across replicas.
+ */
+export function createIssuerVerifier(config: IssuerConfig, store?: Store): IssuerVerifier {
   const needsMetadata =
     config.jwksUri === undefined ||
     (config.introspection !== undefined && !config.introspection.endpoint)
@@ -99,7 +103,12 @@ export function createIssuerVerifier(config: IssuerConfig): IssuerVerifier {
     introspect:
       config.introspection === undefined
         ? undefined
-        : createIntrospector(config, config.introspection, metadata && (() => metadata.get())),
+        : createIntrospector(
+            config,
+            config.introspection,
+            metadata && (() => metadata.get()),
+            store,
+          ),
     verify(jwt) {
       checkAlgorithm(jwt, config)
       checkType(jwt.header, config)

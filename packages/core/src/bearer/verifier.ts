@@ -1,6 +1,7 @@
 import { TtlCache } from '../cache/ttl-cache.js'
 import { isAuthError, type AuthError } from '../errors.js'
 import type { Principal } from '../principal.js'
+import type { Store } from '../store/types.js'
 import { createIssuerVerifier, type IssuerVerifier, type Verified } from './issuer-verifier.js'
 import { isInactive } from './introspection.js'
 import { decodeJwt, invalidToken, isCompactJws, type DecodedJwt } from './jws.js'
@@ -46,9 +47,14 @@ export interface BearerVerifier {
  */
 export function createBearerVerifier(
   configs: readonly IssuerConfig[],
-  options: { maxTokenLength: number; cache: VerifiedTokenCacheOptions | false },
+  options: {
+    maxTokenLength: number
+    cache: VerifiedTokenCacheOptions | false
+    /** The user's shared store, for introspection results; absent: all in-process. */
+    store?: Store | undefined
+  },
 ): BearerVerifier {
-  const verifiers = configs.map(createIssuerVerifier)
+  const verifiers = configs.map((config) => createIssuerVerifier(config, options.store))
   // Every accepted `iss` form points at its issuer (Entra tenants have two).
   const issuers = new Map(
     verifiers.flatMap((v) => v.config.issuers.map((iss) => [iss, v] as const)),
