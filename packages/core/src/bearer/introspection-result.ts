@@ -1,6 +1,6 @@
 import { checkAudience, checkNotBefore, checkRequiredClaims, toPrincipal } from './claims.js'
 import type { IntrospectionConfig } from './introspection-options.js'
-import type { Verified } from './issuer-verifier.js'
+import type { Verified } from './verified.js'
 import { invalidToken } from './jws.js'
 import type { IssuerConfig } from './options.js'
 

@@ -2,7 +2,7 @@ import { isAuthError, type AuthErrorCode } from '../errors.js'
 import type { Store } from '../store/types.js'
 import { createLease, type LeasePolicy } from './introspection-lease.js'
 import { createEntrySeal } from './introspection-seal.js'
-import type { Verified } from './issuer-verifier.js'
+import type { Verified } from './verified.js'
 import { invalidToken } from './jws.js'
 
 /** An RFC 7662 §2.2 response as the endpoint sent it. */

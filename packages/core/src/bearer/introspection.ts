@@ -19,7 +19,7 @@ import {
   type IntrospectionClaims,
   type SharedIntrospection,
 } from './introspection-shared.js'
-import type { Verified } from './issuer-verifier.js'
+import type { Verified } from './verified.js'
 import type { IssuerConfig } from './options.js'
 
 export type Introspect = (token: string) => Promise<Verified>

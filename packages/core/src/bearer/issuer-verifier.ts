@@ -1,4 +1,3 @@
-import type { Principal } from '../principal.js'
 import type { Store } from '../store/types.js'
 import { issuerUnavailable } from '../http/fetch-json.js'
 import {
@@ -16,13 +15,7 @@ import { createIntrospector, type Introspect } from './introspection.js'
 import { RemoteJwks, type SelectedKeys } from './jwks.js'
 import { invalidToken, type DecodedJwt } from './jws.js'
 import type { IssuerConfig } from './options.js'
-
-export interface Verified {
-  readonly principal: Principal
-  /** Milliseconds since the epoch after which the result must not be served. */
-  readonly expiresAt: number
-  readonly kid: string
-}
+import type { Verified } from './verified.js'
 
 export interface IssuerVerifier {
   readonly config: IssuerConfig
@@ -130,3 +123,5 @@ function checkAlgorithm(jwt: DecodedJwt, config: IssuerConfig): JwsAlgorithm {
 function badSignature(): Error {
   return invalidToken('ERR_TOKEN_SIGNATURE', 'the token signature is invalid')
 }
+
+export type { Verified } from './verified.js'

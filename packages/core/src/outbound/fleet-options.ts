@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto'
 import { resilientStore, type StoreFallbackEvent } from '../store/resilient-store.js'
 import { assertStore, type Store } from '../store/types.js'
-import type { LeasePolicy } from './shared-token.js'
 import { createTokenCipher, type TokenCipher } from './token-cipher.js'
+
+/** How followers wait for the replica that holds the lease. */
+export interface LeasePolicy {
+  /** The lease outlives a leader that died mid-request by at most this. */
+  readonly leaseMs: number
+  /** Followers wait this long for the leader's token, then ask the issuer themselves. */
+  readonly waitMs: number
+  readonly pollMs: number
+}
 
 /** What the token client needs to share its tokens with the fleet. */
 export interface FleetConfig {

@@ -1,17 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Store } from '../store/types.js'
+import type { LeasePolicy } from './fleet-options.js'
 import type { TokenCipher } from './token-cipher.js'
 import type { AccessToken, FetchedToken } from './token-slot.js'
-
-/** How followers wait for the replica that holds the lease. */
-export interface LeasePolicy {
-  /** The lease outlives a leader that died mid-request by at most this. */
-  readonly leaseMs: number
-  /** Followers wait this long for the leader's token, then ask the issuer themselves. */
-  readonly waitMs: number
-  readonly pollMs: number
-}
 
 /** A token as it rests in the store, sealed; times are the client clock's (`Date.now` unless a test sets one). */
 interface SharedEntry {
