@@ -58,6 +58,7 @@ describe('issuer presets', () => {
         'capillary',
         'cognito',
         'entra',
+        'generic',
         'hydra',
         'keycloak',
         'loginradius',
@@ -394,9 +395,6 @@ describe('scope claim normalisation without a preset', () => {
   const shapes: Array<[string, unknown, string[]]> = [
     ['scope', 'a b  c', ['a', 'b', 'c']],
     ['scp', ['a', 'b'], ['a', 'b']],
-    ['scopes', ['a'], ['a']],
-    ['permissions', ['read:a'], ['read:a']],
-    ['roles', ['Admin'], ['Admin']],
   ]
   for (const [claim, value, scopes] of shapes) {
     it(`reads ${claim} and records it on the principal`, async () => {

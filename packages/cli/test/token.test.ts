@@ -150,7 +150,12 @@ describe('m2m-auth token', () => {
   it('turns option mistakes into usage errors', async () => {
     const out = await cli(args('--preset', 'nope'), { M2M_AUTH_CLIENT_SECRET: SECRET })
     expect(out.code).toBe(2)
-    expect(out.stderr).toMatch(/"preset" must be one of generic, auth0/)
+    expect(out.stderr).toMatch(/--preset must be one of auth0, okta, .*, generic; got "nope"/)
+    const audience = await cli(args('--preset', 'okta', '--audience', 'api://x'), {
+      M2M_AUTH_CLIENT_SECRET: SECRET,
+    })
+    expect(audience.code).toBe(2)
+    expect(audience.stderr).toMatch(/"audience" is not sent to okta/)
     const missing = await cli(['--client-id', 'x'], { M2M_AUTH_CLIENT_SECRET: SECRET })
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/--issuer or --token-endpoint is required/)

@@ -52,7 +52,9 @@ function validateScopes(scopes: readonly string[]): readonly string[] {
 
 /**
  * Normalises a scope claim into a set: a space-delimited string (`scope`, RFC 8693 §4.2)
- * or an array of strings (`scp`, `roles`, `permissions`). Anything else yields no scopes.
+ * or an array of strings (`scp`; a preset's `permissions` or `roles`). Anything else yields
+ * no scopes. Which claims are read is the issuer config's `scopeClaims`: `scope` and `scp`
+ * unless a preset or `scopeClaim` says otherwise (bearer/presets/generic.ts says why).
  */
 export function parseScopeClaim(value: unknown): string[] {
   if (typeof value === 'string') {

@@ -5,9 +5,9 @@ import {
   type BearerIssuerOptions,
   type Diagnosis,
   type JwsAlgorithm,
-  type PresetName,
 } from '@m2m-auth/core'
 import { UsageError, type Command, type Io } from '../io.js'
+import { presetHelp, presetOption } from './preset-option.js'
 
 const HELP = `usage: m2m-auth doctor --issuer <url> --audience <aud> [options]
 
@@ -18,8 +18,7 @@ Without --issuer, the configuration comes from the M2M_AUTH_* environment variab
 options:
   --issuer <url>            the token issuer (iss)
   --audience <aud>          an accepted audience; repeat for several
-  --preset <name>           auth0, okta, entra, cognito, keycloak, hydra, supertokens,
-                            loginradius, capillary
+  --preset <name>           ${presetHelp(28)}
   --jwks-uri <url>          skip discovery and fetch keys from here
   --algorithms <a,b>        allowed algorithms (default: all asymmetric)
   --clock-tolerance <s>     seconds of clock skew tolerated (default 5)
@@ -71,6 +70,7 @@ function parse(args: string[]) {
 type Values = ReturnType<typeof parse>['values']
 
 function issuerOptions(values: Values, io: Io): BearerIssuerOptions {
+  const preset = presetOption(values.preset)
   if (values.issuer === undefined) {
     if (!Object.keys(io.env).some((k) => k.startsWith('M2M_AUTH_'))) {
       throw new UsageError(`--issuer is required (or set M2M_AUTH_ISSUER)\n\n${HELP}`)
@@ -89,7 +89,7 @@ function issuerOptions(values: Values, io: Io): BearerIssuerOptions {
   return {
     issuer: values.issuer,
     audience: values.audience,
-    ...(values.preset === undefined ? {} : { preset: values.preset as PresetName }),
+    ...(preset === undefined ? {} : { preset }),
     ...(values['jwks-uri'] === undefined ? {} : { jwksUri: values['jwks-uri'] }),
     ...(values.algorithms === undefined
       ? {}

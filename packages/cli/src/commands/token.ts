@@ -4,13 +4,12 @@ import { parseArgs } from 'node:util'
 import {
   createTokenClient,
   logHooks,
-  TOKEN_PRESETS,
   type AuthMethod,
   type ClientPrivateKey,
-  type TokenPresetName,
   type TokenClientOptions,
 } from '@m2m-auth/core'
 import { UsageError, type Command, type Io } from '../io.js'
+import { presetHelp, presetOption } from './preset-option.js'
 
 const USAGE = `usage: m2m-auth token --issuer <url> --client-id <id> [options]
 
@@ -24,7 +23,7 @@ options:
   --scope <scopes>            space-separated
   --audience <uri>            the API the token is for                      [M2M_AUTH_AUDIENCE]
   --resource <uri>            RFC 8707 resource indicator (repeatable)
-  --preset <name>             ${Object.keys(TOKEN_PRESETS).join(', ')}
+  --preset <name>             ${presetHelp(30)}
   --auth-method <method>      client_secret_basic (default), client_secret_post, private_key_jwt
   --client-secret-file <path> read the secret from a file          (or set M2M_AUTH_CLIENT_SECRET)
   --private-key-file <path>   PKCS#8 PEM or JWK for private_key_jwt
@@ -111,7 +110,7 @@ async function clientOptions(values: Values, io: Io): Promise<TokenClientOptions
     scope: values.scope,
     audience: values.audience ?? io.env.M2M_AUTH_AUDIENCE,
     resource: values.resource,
-    preset: values.preset as TokenPresetName | undefined,
+    preset: presetOption(values.preset),
     authMethod: values['auth-method'] as AuthMethod | undefined,
     hooks: values.verbose ? logHooks((line) => io.stderr.write(`${line}\n`)) : undefined,
   }

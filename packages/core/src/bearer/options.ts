@@ -13,6 +13,7 @@ import {
 } from './introspection-options.js'
 import { ID_TOKEN_MARKERS } from './presets/access-token.js'
 import { issuerForms, requiredClaims } from './presets/apply.js'
+import { generic } from './presets/generic.js'
 import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
 import type { AccessTokenShape } from './presets/types.js'
 
@@ -43,7 +44,10 @@ export interface BearerIssuerOptions {
   clockTolerance?: number
   /** Require RFC 9068 `typ: at+jwt`. Default false (`at+jwt`, `JWT` or none are accepted). */
   requireAccessTokenType?: boolean
-  /** Claim(s) holding scopes, in order of preference. Default `['scope', 'scp']`. */
+  /**
+   * Claim(s) holding scopes, in order of preference; the first present is read. Default
+   * `['scope', 'scp']`, or the preset's (`auth0` adds `permissions`, `entra` reads `roles`).
+   */
   scopeClaim?: string | readonly string[]
   /** Claims naming the till a token acts as. Default `{ id: 'till_id', store: 'store_id' }`. */
   tillClaims?: { id?: string; store?: string }
@@ -162,14 +166,11 @@ function presetFields(
     introspection,
     scopeClaims: claimNames(
       options.scopeClaim,
-      preset?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS,
+      preset?.scopeClaims ?? generic.scopeClaims,
       `${at}.scopeClaim`,
     ),
   }
 }
-
-/** Every claim name issuers use for scopes; the first present in a token is used. */
-const DEFAULT_SCOPE_CLAIMS = Object.freeze(['scope', 'scp', 'scopes', 'permissions', 'roles'])
 
 function nonEmptyString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) {

@@ -3,7 +3,7 @@ export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private
 
 /**
  * Where the `audience` option goes in the token request:
- * - `audience`: an `audience` form parameter (Auth0, Ory Hydra);
+ * - `audience`: an `audience` form parameter (Auth0, Ory Hydra, SuperTokens);
  * - `resource`: an RFC 8707 §2 `resource` parameter;
  * - `scope`: a `<audience>/.default` scope (Microsoft Entra ID v2 endpoint);
  * - `none`: the issuer derives the audience itself (Okta, Cognito, Keycloak); setting one is a mistake.
@@ -61,6 +61,12 @@ export const PRESETS = {
   keycloak: rfc6749('none'),
   /** Ory Hydra accepts an `audience` parameter on client credentials requests. */
   hydra: rfc6749('audience'),
+  /**
+   * SuperTokens OAuth2 provider: RFC 6749 form requests; its own SDK sends the API in an
+   * `audience` parameter (supertokens-node `OAuth2Provider.createTokenForClientCredentials`).
+   * https://supertokens.com/docs/authentication/m2m/client-credentials
+   */
+  supertokens: rfc6749('audience'),
   /**
    * LoginRadius M2M: `POST <tenant>.hub.loginradius.com/service/oauth/token` with a JSON body;
    * its documented answer spells the lifetime `expire_in`, as a string.

@@ -26,7 +26,7 @@ describe('createTokenClient options', () => {
     ],
     [
       { ...base, preset: 'nope' },
-      '"preset" must be one of generic, auth0, okta, entra, cognito, keycloak, hydra, loginradius, capillary',
+      '"preset" must be one of generic, auth0, okta, entra, cognito, keycloak, hydra, supertokens, loginradius, capillary',
     ],
     [
       { ...base, preset: 'capillary', issuer: undefined, tokenEndpoint: undefined },

@@ -12,6 +12,9 @@ import type { IssuerPreset } from './types.js'
  */
 export const auth0: IssuerPreset = Object.freeze({
   name: 'auth0',
+  // Scopes: `permissions` (RBAC with "Add Permissions in the Access Token"; the authoritative
+  // list), else `scope`. Read here only: elsewhere `permissions` is not known to be a grant.
+  // https://auth0.com/docs/get-started/apis/enable-role-based-access-control-for-apis
   scopeClaims: Object.freeze(['permissions', 'scope']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),

@@ -8,7 +8,9 @@ import type { IssuerPreset } from './types.js'
  */
 export const capillary: IssuerPreset = Object.freeze({
   name: 'capillary',
-  scopeClaims: Object.freeze(['scope', 'scopes']),
+  // Scopes: Capillary documents none (access is per API client); the RFC 9068 §2.2.3 `scope`
+  // is read should a token carry one. Nothing else: an undocumented claim is not a grant.
+  scopeClaims: Object.freeze(['scope']),
   audienceClaims: Object.freeze(['client_id']),
   requiredClaims: Object.freeze({ token_use: 'token_access' }),
   tokenHeader: 'x-cap-api-oauth-token',

@@ -10,6 +10,8 @@ import type { IssuerPreset } from './types.js'
  */
 export const cognito: IssuerPreset = Object.freeze({
   name: 'cognito',
+  // Scopes: `scope`, space-delimited; custom scopes are `<resource server id>/<scope>`.
+  // (`cognito:groups` is group membership, not a grant.) Access token page, above.
   scopeClaims: Object.freeze(['scope']),
   audienceClaims: Object.freeze(['client_id']),
   requiredClaims: Object.freeze({ token_use: 'access' }),

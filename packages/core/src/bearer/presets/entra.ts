@@ -15,6 +15,10 @@ import type { IssuerPreset } from './types.js'
  */
 export const entra: IssuerPreset = Object.freeze({
   name: 'entra',
+  // Scopes: `roles` (the app roles granted to the calling application: app-only tokens, as from
+  // client credentials), else `scp` (delegated permissions, space-delimited). Read here only: on
+  // other issuers `roles` describes the subject, not a grant (RFC 9068 §2.2.3.1).
+  // https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference#payload-claims
   scopeClaims: Object.freeze(['roles', 'scp']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),

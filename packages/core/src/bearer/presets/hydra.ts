@@ -10,6 +10,7 @@ import type { IssuerPreset } from './types.js'
  */
 export const hydra: IssuerPreset = Object.freeze({
   name: 'hydra',
+  // Scopes: `scp` in JWT access tokens, `scope` in introspection responses (RFC 7662 §2.2).
   scopeClaims: Object.freeze(['scp', 'scope']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),

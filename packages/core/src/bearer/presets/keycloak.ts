@@ -11,6 +11,9 @@ import type { IssuerPreset } from './types.js'
  */
 export const keycloak: IssuerPreset = Object.freeze({
   name: 'keycloak',
+  // Scopes: `scope`, space-delimited, filled from the client scopes. Realm and client roles sit
+  // in nested `realm_access` / `resource_access` objects: not scopes, never read as such.
+  // https://www.keycloak.org/docs/latest/server_admin/#_client_scopes
   scopeClaims: Object.freeze(['scope']),
   audienceClaims: Object.freeze(['aud', 'azp']),
   requiredClaims: Object.freeze({ typ: 'Bearer' }),

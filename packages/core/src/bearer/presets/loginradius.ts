@@ -9,6 +9,7 @@ import type { IssuerPreset } from './types.js'
  */
 export const loginradius: IssuerPreset = Object.freeze({
   name: 'loginradius',
+  // Scopes: `scp`, an array of strings (access token claims page, above).
   scopeClaims: Object.freeze(['scp']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),

@@ -11,6 +11,7 @@ import type { IssuerPreset } from './types.js'
  */
 export const okta: IssuerPreset = Object.freeze({
   name: 'okta',
+  // Scopes: `scp`, an array; Okta access tokens have no `scope` (access token payload, above).
   scopeClaims: Object.freeze(['scp']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({}),

@@ -9,6 +9,7 @@ import type { IssuerPreset } from './types.js'
  */
 export const supertokens: IssuerPreset = Object.freeze({
   name: 'supertokens',
+  // Scopes: `scp`, an array (verify-tokens page, above).
   scopeClaims: Object.freeze(['scp']),
   audienceClaims: Object.freeze(['aud']),
   requiredClaims: Object.freeze({ stt: 1 }),

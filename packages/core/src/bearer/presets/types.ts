@@ -9,6 +9,7 @@ export type PresetName =
   | 'supertokens'
   | 'loginradius'
   | 'capillary'
+  | 'generic'
 
 /**
  * What one issuer does differently from RFC 9068. Plain data, read once when the issuer
