@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SignJWT, type JWTPayload } from 'jose'
-import Provider from 'oidc-provider'
+import type Provider from 'oidc-provider'
+// Before the local issuer, which imports oidc-provider too: this one loads it quietly.
+import { createQuietProvider } from './oidc-provider.js'
 import { clientCredentialsConfiguration } from '../../examples/local-issuer/src/index.js'
 import { createTestKey, type TestKey } from './keys.js'
 import { startProxy, type FaultProxy } from './proxy.js'
@@ -147,7 +149,7 @@ function createProvider(
     accessTokenTTL,
     defaultResource,
   })
-  return new Provider(issuer, configuration)
+  return createQuietProvider(issuer, configuration)
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -14,6 +14,7 @@ import { redisStore } from '@m2m-auth/redis'
 import { normalizeBasic } from '../../core/src/basic/options.js'
 import { createBasicVerifier } from '../../core/src/basic/verifier.js'
 import { useRedis } from '../../../test/support/redis.js'
+import { captureWarnings } from '../../../test/support/warnings.js'
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
 const basic = (id: string, password: string): string =>
@@ -45,6 +46,7 @@ const outcome = (auth: Authenticator, authorization: string): Promise<string> =>
 
 describe('authenticators sharing a redis-server', () => {
   const redis = useRedis()
+  const warnings = captureWarnings() // the outage test warns on purpose
   const clients: Client[] = []
   const connect = async (): Promise<Client> => {
     // node-redis emits 'error' while it reconnects; an app must listen, as this does.
@@ -127,5 +129,9 @@ describe('authenticators sharing a redis-server', () => {
       shared.push(await outcome(i % 2 ? a : b, basic('T-2', md5(`s${i}`))))
     expect(shared.slice(10)).toEqual(['ERR_TILL_LOCKED', 'ERR_TILL_LOCKED'])
     expect(events.map((e) => e.state)).toEqual(['unavailable', 'recovered'])
+    expect(warnings.messages).toContainEqual(
+      expect.stringMatching(/^m2m-auth: the shared store is unavailable \(/),
+    )
+    expect(warnings.messages).toContain('m2m-auth: the shared store is back; sharing state again')
   })
 })

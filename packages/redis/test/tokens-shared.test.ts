@@ -15,6 +15,7 @@ import {
   type TestIssuer,
 } from '../../../test/support/issuer.js'
 import { useRedis, useRedisCluster } from '../../../test/support/redis.js'
+import { captureWarnings } from '../../../test/support/warnings.js'
 
 const TASK = DEFAULT_CLIENTS[0]!
 let issuer: TestIssuer
@@ -50,6 +51,7 @@ async function burst(replicas: TokenClient[]): Promise<{ distinct: number; reque
 
 describe('token clients sharing a redis-server', () => {
   const redis = useRedis()
+  const warnings = captureWarnings() // the outage test warns on purpose
   const clients: Array<ReturnType<typeof createClient>> = []
   const connect = async (): Promise<ReturnType<typeof createClient>> => {
     const client = createClient({ url: redis.server.url, socket: { reconnectStrategy: () => 100 } })
@@ -128,6 +130,7 @@ describe('token clients sharing a redis-server', () => {
     expect(events.length).toBeGreaterThanOrEqual(1)
     expect(events.length).toBeLessThanOrEqual(3)
     expect(events.every((e) => e.state === 'unavailable')).toBe(true)
+    expect(warnings.messages).toHaveLength(events.length) // each fallback warns once
     await redis.server.restart()
     await new Promise((r) => setTimeout(r, 1500))
     const after = await replicas('outage-after:')
