@@ -10,6 +10,7 @@ import {
 import { redisStore } from '@m2m-auth/redis'
 import { issuerTag, refusalKey } from '../../core/src/bearer/introspection-cache.js'
 import { useRedis } from '../../../test/support/redis.js'
+import { captureWarnings } from '../../../test/support/warnings.js'
 import {
   startIntrospectionEndpoint,
   type IntrospectionEndpoint,
@@ -49,6 +50,7 @@ function sealWith(secret: string, key: string, entry: object | string): string {
 
 describe('introspection results shared by replicas through a redis-server', () => {
   const redis = useRedis()
+  const warnings = captureWarnings() // the outage test warns on purpose
   let issuer: TestIssuer
   let endpoint: IntrospectionEndpoint
   const clients: Client[] = []
@@ -271,6 +273,9 @@ describe('introspection results shared by replicas through a redis-server', () =
         'ok:task-service',
         '401 ERR_TOKEN_INACTIVE',
       ]).flat(),
+    )
+    expect(warnings.messages).toContainEqual(
+      expect.stringMatching(/^m2m-auth: the shared store is unavailable \(/),
     )
   })
 })
