@@ -310,18 +310,18 @@ describe('introspection options from the environment and a JSON file', () => {
     })
     expect(() => authenticatorOptionsFromFile(typo, dir)).toThrow(
       'requireaudiance.json: "bearer.introspection.requireAudiance" is not a known option ' +
-        '(did you mean requireAudience?)',
+        '(did you mean "requireAudience"?)',
     )
     const nested = write('ttlms.json', {
       bearer: { ...at, introspection: { ...introspection, inactiveCache: { ttlMS: 1000 } } },
     })
     expect(() => authenticatorOptionsFromFile(nested, dir)).toThrow(
       'ttlms.json: "bearer.introspection.inactiveCache.ttlMS" is not a known option ' +
-        '(did you mean ttlMs?)',
+        '(did you mean "ttlMs"?)',
     )
     const bearerTypo = write('audeince.json', { bearer: [{ issuer: at.issuer, audeince: 'x' }] })
     expect(() => authenticatorOptionsFromFile(bearerTypo, dir)).toThrow(
-      'audeince.json: "bearer[0].audeince" is not a known option (did you mean audience?)',
+      'audeince.json: "bearer[0].audeince" is not a known option (did you mean "audience"?)',
     )
   })
 

@@ -30,10 +30,11 @@ export function createQuietProvider(issuer: string, configuration: Configuration
   return new Provider(issuer, {
     ...configuration,
     adapter: memoryAdapter(configuration.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE),
+    // The feature's type is a union of enabled and disabled shapes; this is the enabled one.
     features: {
       ...features,
       introspection: { ...features.introspection, allowedPolicy: introspectionAllowed },
-    },
+    } as Features,
   })
 }
 

@@ -1,17 +1,18 @@
 import type { ChallengeConfig } from './challenge.js'
-import { createBearerVerifier, type VerifiedTokenCacheOptions } from './bearer/verifier.js'
+import { createBearerVerifier } from './bearer/verifier.js'
 import { normalizeIssuer, type BearerIssuerOptions } from './bearer/options.js'
 import { isAuthError, MissingCredentialsError, type AuthError } from './errors.js'
+import {
+  checkAuthenticatorOptions,
+  type AuthenticatorOptions,
+} from './config/authenticator-options.js'
+import { createPrefetch } from './prefetch.js'
 import { invalidToken } from './bearer/jws.js'
 import { setPrincipalChallenge, type Principal } from './principal.js'
-import { normalizeBasic, type BasicOptions } from './basic/options.js'
+import { normalizeBasic } from './basic/options.js'
 import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
-import { attribute, normalizeAttribution, type AttributionOptions } from './basic/attribution.js'
-import {
-  createResourceMetadata,
-  type ResourceMetadata,
-  type ResourceMetadataOptions,
-} from './resource-metadata.js'
+import { attribute, normalizeAttribution } from './basic/attribution.js'
+import { createResourceMetadata, type ResourceMetadata } from './resource-metadata.js'
 import { tokenHeaderOption } from './token-header.js'
 import { memoryStore } from './store/memory-store.js'
 import { resilientStore, type StoreFallbackEvent } from './store/resilient-store.js'
@@ -24,37 +25,11 @@ import {
   type Credentials,
 } from './request.js'
 
-export interface AuthenticatorOptions {
-  /** One trusted issuer, or several (picked by the token's `iss`). */
-  bearer?: BearerIssuerOptions | readonly BearerIssuerOptions[]
-  /** Realm of the Bearer challenge (RFC 6750 §3). Default `"api"`. */
-  realm?: string
-  /** Tokens longer than this are refused before any parsing. Default 8 KiB. */
-  maxTokenLength?: number
-  /** The verified-token cache; `false` turns it off. */
-  cache?: VerifiedTokenCacheOptions | false
-  /**
-   * Read the bearer token from this header instead of `Authorization: Bearer` (a preset such
-   * as `capillary` sets it). Either source is accepted; both at once are a 400.
-   */
-  tokenHeader?: string
-  /** Serve RFC 9728 protected resource metadata and announce it in 401 challenges. */
-  resourceMetadata?: ResourceMetadataOptions
-  /** Legacy POS tills on HTTP Basic (RFC 7617), alongside Bearer on the same routes. */
-  basic?: BasicOptions
-  /** Let a POS gateway's token name the till it acts for in a header. */
-  attribution?: AttributionOptions
-  /**
-   * Where state that replicas should share lives (till lockout counts today): `redisStore()`
-   * from `@m2m-auth/redis` for a fleet. Default: `memoryStore()`, this process alone.
-   */
-  store?: Store
-  /**
-   * Told when the shared `store` stops answering (every call has a 250 ms deadline) and state
-   * falls back to this process, and when it is back; also reported as a process warning.
-   */
-  onStoreFallback?: (event: StoreFallbackEvent) => void
-}
+export type {
+  AuthenticatorOptions,
+  BasicOnlyAuthenticatorOptions,
+  BearerAuthenticatorOptions,
+} from './config/authenticator-options.js'
 
 export interface AuthenticateOptions {
   /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
@@ -80,11 +55,13 @@ export interface Authenticator {
     options?: AuthenticateOptions,
   ): Principal | undefined | Promise<Principal | undefined>
   /**
-   * Fetches every issuer's metadata and signing keys now instead of on the first request, so
-   * that request is answered without waiting (and, for example, readiness can wait for it).
-   * Optional: without it discovery stays lazy. Rejects with the issuer's AuthError (503
-   * `ERR_ISSUER_UNAVAILABLE`) when one cannot be reached; the authenticator keeps working and
-   * tries again on a later request, as it would have without the call.
+   * Fetches every issuer's metadata and signing keys, and loads every till store that can load
+   * ahead (`fileTillStore`), now instead of on the first request, so that request is answered
+   * without waiting (and, for example, readiness can wait for it). Optional: without it all of
+   * this stays lazy. Rejects with an AuthError (503 `ERR_ISSUER_UNAVAILABLE`) naming the issuer
+   * that cannot be reached, or with the till store's Error naming the file that cannot be read;
+   * the authenticator keeps working and tries again on a later request, as it would have
+   * without the call. Resolves at once when there is nothing to fetch.
    */
   prefetch(): Promise<void>
   /** The realm and schemes this authenticator challenges with. */
@@ -105,14 +82,11 @@ export function assertAuthenticator(value: unknown): asserts value is Authentica
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createAuthenticator() needs an options object')
-  }
+  checkAuthenticatorOptions(options)
   const store = storeOption(options.store, options.onStoreFallback)
   // Introspection results are shared only through a store the user configured.
   const bearer = bearerVerifier(options, options.store === undefined ? undefined : store)
-  if (bearer === undefined) throw new TypeError('"bearer" must be configured')
-  const issuerVerifiers = [...new Set(bearer.issuers.values())]
+  const issuerVerifiers = bearer === undefined ? [] : [...new Set(bearer.issuers.values())]
   const configs = issuerVerifiers.map((v) => v.config)
   const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
   const resourceMetadata =
@@ -123,11 +97,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           configs.map((c) => c.issuer),
         )
   const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic, store)
+  if (bearer === undefined && basicConfig?.mode === 'deny') {
+    throw new TypeError('"basic.mode" is "deny" and no "bearer" is configured: nothing is accepted')
+  }
   const basic = basicConfig && createBasicVerifier(basicConfig)
   const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
   // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
   const challengeConfig: ChallengeConfig = Object.freeze({
-    realm: realm(options.realm),
+    bearer: bearer !== undefined,
+    realm: bearer === undefined ? undefined : realm(options.realm),
     basicRealm: basicConfig?.mode === 'deny' ? undefined : basicConfig?.realm,
     resourceMetadata: resourceMetadata?.url,
   })
@@ -139,6 +117,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   ): Principal | Promise<Principal> => {
     switch (credentials.scheme) {
       case 'bearer': {
+        if (bearer === undefined) throw bearerNotAccepted()
         const principal = bearer.verifyNow(credentials.token)
         if (attribution === undefined) return principal
         return principal instanceof Promise
@@ -193,14 +172,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return new Promise((resolve) => resolve(authenticateNow(request, options)))
   }
 
-  async function prefetch(): Promise<void> {
-    await Promise.all(issuerVerifiers.map((issuer) => issuer.prefetch()))
-  }
-
   return {
     authenticate: authenticate as Authenticator['authenticate'],
     authenticateNow,
-    prefetch,
+    prefetch: createPrefetch(issuerVerifiers, [basicConfig?.tills, attribution?.tills]),
     challenge: challengeConfig,
     resourceMetadata,
   }
@@ -228,6 +203,14 @@ function bearerVerifier(
     throw new TypeError('"maxTokenLength" must be an integer >= 64')
   }
   return createBearerVerifier(configs, { maxTokenLength, cache: options.cache ?? {}, store })
+}
+
+/** RFC 7235 §4.1: the 401 challenges with Basic alone, so the client knows what to send. */
+function bearerNotAccepted(): AuthError {
+  return new MissingCredentialsError({
+    code: 'ERR_SCHEME_DISABLED',
+    description: 'Bearer tokens are not accepted here (no token issuer is configured); use Basic',
+  })
 }
 
 function schemeDisabled(): AuthError {

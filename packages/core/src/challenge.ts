@@ -29,6 +29,8 @@ export function renderChallenges(challenges: readonly Challenge[]): string {
 }
 
 export interface ChallengeConfig {
+  /** Whether Bearer tokens are accepted; `false` on a Basic-only authenticator. Default true. */
+  bearer?: boolean | undefined
   /** Realm of the Bearer challenge. */
   realm?: string | undefined
   /** Realm of the Basic challenge; present only where Basic is enabled. */
@@ -47,6 +49,19 @@ interface ChallengeSource {
 /** Which challenges a response carries, by RFC 6750 §3 and RFC 7617 §2. */
 export function challengesFor(error: ChallengeSource, config: ChallengeConfig): Challenge[] {
   if (error.status === 503) return []
+  const basic: Challenge | undefined =
+    config.basicRealm === undefined
+      ? undefined
+      : {
+          scheme: 'Basic',
+          params: [
+            ['realm', config.basicRealm],
+            ['charset', 'UTF-8'],
+          ],
+        }
+  // Basic only: never offer a scheme that is refused. A 403 needs no challenge (RFC 9110
+  // §15.5.4), and `insufficient_scope` is a Bearer parameter (RFC 6750 §3.1).
+  if (config.bearer === false) return basic === undefined || error.status === 403 ? [] : [basic]
   const bearer: Challenge = {
     scheme: 'Bearer',
     params: [
@@ -58,15 +73,6 @@ export function challengesFor(error: ChallengeSource, config: ChallengeConfig): 
       ['resource_metadata', error.status === 401 ? config.resourceMetadata : undefined],
     ],
   }
-  if (error.status === 403 || config.basicRealm === undefined) return [bearer]
-  return [
-    bearer,
-    {
-      scheme: 'Basic',
-      params: [
-        ['realm', config.basicRealm],
-        ['charset', 'UTF-8'],
-      ],
-    },
-  ]
+  if (error.status === 403 || basic === undefined) return [bearer]
+  return [bearer, basic]
 }

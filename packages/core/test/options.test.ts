@@ -5,7 +5,11 @@ const base = { issuer: 'https://idp.example.test/', audience: 'https://api.examp
 
 describe('configuration mistakes throw a TypeError at construction, naming the option', () => {
   it.each<[string, AuthenticatorOptions, RegExp]>([
-    ['no bearer', {}, /"bearer" must be configured/],
+    [
+      'neither bearer nor basic',
+      {} as AuthenticatorOptions,
+      /needs at least one of "bearer" \(token issuers\) or "basic" \(POS tills\)/,
+    ],
     [
       'empty issuer',
       { bearer: { ...base, issuer: '' } },

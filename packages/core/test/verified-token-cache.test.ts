@@ -136,7 +136,11 @@ describe('verified-token cache', () => {
     issuer.proxy.mode = 'down'
     const error = await rejection(auth.prefetch())
     expect([error.status, error.code]).toEqual([503, 'ERR_ISSUER_UNAVAILABLE'])
-    expect(JSON.stringify(error)).not.toContain(issuer.issuer)
+    // Names the issuer (public: every token's `iss`), nothing of what failed (that is in cause).
+    expect(error.toJSON()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: `the token issuer ${issuer.issuer} is temporarily unavailable`,
+    })
     issuer.proxy.mode = 'up'
     await new Promise((resolve) => setTimeout(resolve, 60))
     const token = await issuer.sign(claims())

@@ -101,10 +101,6 @@ function lockoutPolicy(value: BasicOptions['lockout']): LockoutPolicy | undefine
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError('"basic.lockout" must be an object or false')
   }
-  if (value !== undefined && 'store' in value) {
-    // One way to share state: the lockout counts in the authenticator's `store`.
-    throw new TypeError('"basic.lockout.store" is gone: pass the store as the top-level "store"')
-  }
   const maxFailures = value?.maxFailures ?? DEFAULT_LOCKOUT.maxFailures
   if (!Number.isInteger(maxFailures) || maxFailures < 1) {
     throw new TypeError('"basic.lockout.maxFailures" must be an integer >= 1')

@@ -1,10 +1,15 @@
 import type { AuthenticatorOptions } from '../authenticator.js'
 import { authenticatorOptionsFromFile } from './file.js'
-import { closest, validateOptions } from './validate.js'
+import type { AuthenticatorOptionPath } from './known-keys.js'
+import { closest } from './unknown-keys.js'
+import { validateOptions } from './validate.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** Where each variable lands in the options, and how its text is read. */
+/**
+ * Where each variable lands in the options, and how its text is read. A path is typed by the
+ * one list of options (known-keys.ts), so a variable cannot point at an option that does not exist.
+ */
 const VARIABLES = {
   M2M_AUTH_ISSUER: { path: 'bearer.issuer', read: text },
   M2M_AUTH_AUDIENCE: { path: 'bearer.audience', read: list },
@@ -28,7 +33,10 @@ const VARIABLES = {
   M2M_AUTH_REALM: { path: 'realm', read: text },
   M2M_AUTH_MAX_TOKEN_LENGTH: { path: 'maxTokenLength', read: integer },
   M2M_AUTH_RESOURCE: { path: 'resourceMetadata.resource', read: text },
-} as const satisfies Record<string, { path: string; read: (value: string) => unknown }>
+} as const satisfies Record<
+  string,
+  { path: AuthenticatorOptionPath; read: (value: string) => unknown }
+>
 
 type Variable = keyof typeof VARIABLES
 const FILE = 'M2M_AUTH_CONFIG_FILE'

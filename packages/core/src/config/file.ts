@@ -26,5 +26,5 @@ export function authenticatorOptionsFromFile(
     throw new TypeError(`${path}: is not valid JSON (${(error as Error).message})`)
   }
   checkKnownKeys(value, path)
-  return validateOptions(value as AuthenticatorOptions, path)
+  return validateOptions(value, path)
 }

@@ -1,4 +1,6 @@
 import type { CryptoKey, JWK } from 'jose'
+import { TOKEN_CLIENT_OPTIONS } from '../config/known-keys.js'
+import { checkOptionKeys } from '../config/unknown-keys.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { StoreFallbackEvent } from '../store/resilient-store.js'
 import type { Store } from '../store/types.js'
@@ -134,6 +136,7 @@ export interface TokenClientConfig {
 export function normalizeOptions(options: TokenClientOptions): TokenClientConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createTokenClient() needs an options object')
+  checkOptionKeys(options, TOKEN_CLIENT_OPTIONS)
   const { name, preset } = presetOf(options.preset)
   const allowInsecureRequests = options.allowInsecureRequests === true
   const endpoints = endpointsOf(options, name, preset, allowInsecureRequests)

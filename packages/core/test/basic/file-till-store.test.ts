@@ -77,7 +77,7 @@ describe('fileTillStore', () => {
 
   it('rejects when there never was a good copy, and authenticate answers 503', async () => {
     const errors: Error[] = []
-    const store = fileTillStore(path, { onError: (e) => errors.push(e) })
+    const store = fileTillStore(path, { allowMissing: true, onError: (e) => errors.push(e) })
     await expect(store.find('T-1')).rejects.toThrow('the till store is unavailable')
     expect(errors[0]!.message).toContain('ENOENT')
     const authenticator = createAuthenticator({
