@@ -79,11 +79,19 @@ export function createLockout(policy: LockoutPolicy, store: Store): Lockout {
   return {
     async reserve(tillId) {
       const keys = lockoutKeys(tillId)
-      await refuseIfLocked(store, keys)
+      await refuseIfLocked(store, keys) // the cheap refusal while locked: one read
       const tries = await store.increment(keys.tries, 1, windowMs)
       if (tries > maxFailures) {
         await store.increment(keys.tries, -1, windowMs)
         throw locked(Date.now() + BUSY_RETRY_MS)
+      }
+      // Again after reserving: a lock set (and its counts reset) between the first read and the
+      // increment would otherwise admit this attempt on a fresh count.
+      try {
+        await refuseIfLocked(store, keys)
+      } catch (error) {
+        await store.increment(keys.tries, -1, windowMs)
+        throw error
       }
       let settled = false
       const once = (settle: (keys: LockoutKeys) => Promise<void>) => (): Promise<void> => {

@@ -120,6 +120,28 @@ describe('till lockout under a burst of concurrent guesses', () => {
     })
   })
 
+  it('an attempt whose reservation lands just after a lock was set (and its counts reset) is refused', async () => {
+    // The real in-memory store, with the third reservation held back until the first two
+    // guesses have failed and locked the till: the moment a check-then-reserve would miss.
+    const inner = memoryStore()
+    let held: (() => void) | undefined
+    const release = new Promise<void>((resolve) => (held = resolve))
+    let reservations = 0
+    const store: Store = {
+      ...inner,
+      async increment(key, delta, ttlMs) {
+        if (key.endsWith(':tries') && delta === 1 && ++reservations === 3) await release
+        return inner.increment(key, delta, ttlMs)
+      },
+    }
+    const auth = authenticator(2, store)
+    const first = burst(auth, [basic('T-1', md5('a')), basic('T-1', md5('b'))])
+    const late = burst(auth, [basic('T-1', md5('c'))])
+    expect(await first).toEqual(['ERR_CREDENTIALS_INVALID', 'ERR_CREDENTIALS_INVALID'])
+    held!()
+    expect(await late).toEqual(['ERR_TILL_LOCKED'])
+  })
+
   it('replicas sharing one store count together: 12 guesses round-robin over 3 lock the till on all', async () => {
     const store = memoryStore()
     const replicas = [1, 2, 3].map(() => authenticator(10, store))
