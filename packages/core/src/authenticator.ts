@@ -96,7 +96,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           options.resourceMetadata,
           configs.map((c) => c.issuer),
         )
-  const basicConfig = options.basic === undefined ? undefined : normalizeBasic(options.basic, store)
+  const basicConfig =
+    options.basic === undefined
+      ? undefined
+      : normalizeBasic(options.basic, store, options.store !== undefined)
   if (bearer === undefined && basicConfig?.mode === 'deny') {
     throw new TypeError('"basic.mode" is "deny" and no "bearer" is configured: nothing is accepted')
   }

@@ -110,6 +110,19 @@ describe('authenticators sharing a redis-server', () => {
     }
   })
 
+  it('an authenticator with a pepper remembers a proven till in Redis, never an unproven one', async () => {
+    const client = await connect()
+    const auth = createAuthenticator({
+      bearer: BEARER,
+      basic: { tills: memoryTillStore(records), pepper: PEPPER },
+      store: redisStore(client, { prefix: 'auth-ok:' }),
+    })
+    expect(await outcome(auth, basic('T-P', md5('wrong')))).toBe('ERR_CREDENTIALS_INVALID')
+    expect(await client.keys('auth-ok:till:*')).toEqual([])
+    expect(await outcome(auth, basic('T-P', md5('peppered')))).toBe('ok')
+    expect(await client.keys('auth-ok:till:*')).toHaveLength(1)
+  })
+
   it('Redis killed: no 5xx, lockout counts in-process (one warning), and sharing resumes when it is back', async () => {
     const events: StoreFallbackEvent[] = []
     const [a, b] = [
