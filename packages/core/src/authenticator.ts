@@ -14,6 +14,10 @@ import { createBasicVerifier, type HeaderSink } from './basic/verifier.js'
 import { attribute, normalizeAttribution } from './basic/attribution.js'
 import { createResourceMetadata, type ResourceMetadata } from './resource-metadata.js'
 import { tokenHeaderOption } from './token-header.js'
+import { createInboundEvents } from './telemetry/events.js'
+import { assertLogger } from './telemetry/log.js'
+import type { Scheme } from './telemetry/metrics.js'
+import * as outcome from './telemetry/outcome.js'
 import { memoryStore } from './store/memory-store.js'
 import { resilientStore, type StoreFallbackEvent } from './store/resilient-store.js'
 import { assertStore, type Store } from './store/types.js'
@@ -83,7 +87,12 @@ export function assertAuthenticator(value: unknown): asserts value is Authentica
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   checkAuthenticatorOptions(options)
-  const store = storeOption(options.store, options.onStoreFallback)
+  assertLogger(options.logger, 'logger')
+  if (options.onStoreFallback !== undefined && typeof options.onStoreFallback !== 'function') {
+    throw new TypeError('"onStoreFallback" must be a function')
+  }
+  const events = createInboundEvents(options.logger, options.onStoreFallback)
+  const store = storeOption(options.store, events.storeFallback)
   // Introspection results are shared only through a store the user configured.
   const bearer = bearerVerifier(options, options.store === undefined ? undefined : store)
   const issuerVerifiers = bearer === undefined ? [] : [...new Set(bearer.issuers.values())]
@@ -99,7 +108,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const basicConfig =
     options.basic === undefined
       ? undefined
-      : normalizeBasic(options.basic, store, options.store !== undefined)
+      : normalizeBasic(options.basic, store, options.store !== undefined, events.lockedOut)
   if (bearer === undefined && basicConfig?.mode === 'deny') {
     throw new TypeError('"basic.mode" is "deny" and no "bearer" is configured: nothing is accepted')
   }
@@ -144,14 +153,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     return principal
   }
-  const refused = (error: unknown): never => {
-    throw finalError(error).withConfig(challengeConfig)
+  const refused = (error: unknown, scheme: Scheme, since: number): never => {
+    const final = finalError(error)
+    outcome.refused(scheme, final, since, events)
+    throw final.withConfig(challengeConfig)
   }
 
   function authenticateNow(
     request: AuthRequest,
     options?: AuthenticateOptions,
   ): Principal | undefined | Promise<Principal | undefined> {
+    const since = outcome.started()
+    let scheme: Scheme = 'none'
     let result: Principal | Promise<Principal>
     try {
       const credentials = readCredentials(request, tokenHeader, false)
@@ -160,11 +173,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         rememberChallengeConfig(request, challengeConfig)
         return undefined
       }
+      if (credentials.scheme !== 'other') scheme = credentials.scheme
       result = dispatch(credentials, request, options?.response)
     } catch (error) {
-      return refused(error)
+      return refused(error, scheme, since)
     }
-    return result instanceof Promise ? result.then(accepted, refused) : accepted(result)
+    if (!(result instanceof Promise)) {
+      outcome.allowed(result.scheme, since)
+      return accepted(result)
+    }
+    const pendingScheme = scheme
+    return result.then(
+      (principal) => {
+        outcome.allowed(principal.scheme, since)
+        return accepted(principal)
+      },
+      (error: unknown) => refused(error, pendingScheme, since),
+    )
   }
 
   function authenticate(
@@ -239,11 +264,8 @@ function isList<T>(value: T | readonly T[]): value is readonly T[] {
   return Array.isArray(value)
 }
 
-function storeOption(value: unknown, onFallback: unknown): Store {
-  if (onFallback !== undefined && typeof onFallback !== 'function') {
-    throw new TypeError('"onStoreFallback" must be a function')
-  }
+function storeOption(value: unknown, onFallback: (event: StoreFallbackEvent) => void): Store {
   if (value === undefined) return memoryStore()
   assertStore(value, 'store')
-  return resilientStore(value, { onFallback: onFallback as (e: StoreFallbackEvent) => void })
+  return resilientStore(value, { onFallback })
 }

@@ -51,13 +51,19 @@ const BUSY_RETRY_MS = 1000
  *   it, not even one that was admitted before the lock was set.
  * Every step is one atomic store call; none needs two keys at once (a Redis Cluster slot each).
  */
-export function createLockout(policy: LockoutPolicy, store: Store): Lockout {
+export function createLockout(
+  policy: LockoutPolicy,
+  store: Store,
+  onLockedOut: (tillId: string, failures: number, until: number) => void = () => undefined,
+): Lockout {
   const { maxFailures, windowMs, coolDownMs } = policy
 
-  const failed = async (keys: LockoutKeys): Promise<void> => {
+  const failed = async (keys: LockoutKeys, tillId: string): Promise<void> => {
     const fails = await store.increment(keys.fails, 1, windowMs)
     if (fails < maxFailures) return
-    await store.set(keys.lock, String(Date.now() + coolDownMs), coolDownMs)
+    const until = Date.now() + coolDownMs
+    await store.set(keys.lock, String(until), coolDownMs)
+    onLockedOut(tillId, fails, until)
     // The lock refuses everyone now; the counts it was earned with start again behind it.
     await store.increment(keys.fails, -fails, windowMs)
     await store.increment(keys.tries, -fails, windowMs)
@@ -94,11 +100,12 @@ export function createLockout(policy: LockoutPolicy, store: Store): Lockout {
         throw error
       }
       let settled = false
-      const once = (settle: (keys: LockoutKeys) => Promise<void>) => (): Promise<void> => {
-        if (settled) return Promise.resolve()
-        settled = true
-        return settle(keys)
-      }
+      const once =
+        (settle: (keys: LockoutKeys, tillId: string) => Promise<void>) => (): Promise<void> => {
+          if (settled) return Promise.resolve()
+          settled = true
+          return settle(keys, tillId)
+        }
       return {
         succeeded: once(succeeded),
         failed: once(failed),

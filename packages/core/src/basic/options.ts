@@ -44,6 +44,11 @@ export interface BasicOptions {
   }
   /** Reports each successful Basic authentication, so operators see who still has to move. */
   onLegacyAuth?: (event: LegacyAuthEvent) => void | Promise<void>
+  /**
+   * `m2m_auth.legacy_basic.uses` is counted per till store; `tillIds: true` adds the till id
+   * as an attribute (one time series per till: only for fleets small enough to afford it).
+   */
+  metrics?: { tillIds?: boolean }
 }
 
 export interface BasicConfig {
@@ -59,12 +64,19 @@ export interface BasicConfig {
   /** `[name, value]` pairs, rendered once; empty unless mode is `deprecate`. */
   readonly deprecationHeaders: ReadonlyArray<readonly [string, string]>
   readonly onLegacyAuth: ((event: LegacyAuthEvent) => void | Promise<void>) | undefined
+  /** Till ids as a metric attribute (`basic.metrics.tillIds`). */
+  readonly metricTillIds: boolean
 }
 
 const MODES: ReadonlySet<string> = new Set(['allow', 'deprecate', 'deny'])
 
 /** `shared`: the store is one every replica uses (not this process's own memory). */
-export function normalizeBasic(options: BasicOptions, store: Store, shared = false): BasicConfig {
+export function normalizeBasic(
+  options: BasicOptions,
+  store: Store,
+  shared = false,
+  onLockedOut?: (tillId: string, failures: number, until: number) => void,
+): BasicConfig {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('"basic" must be an object')
   if (typeof options.tills?.find !== 'function') {
@@ -84,7 +96,7 @@ export function normalizeBasic(options: BasicOptions, store: Store, shared = fal
     realm: nonEmpty(options.realm ?? 'pos', 'basic.realm'),
     mode,
     pepper,
-    lockout: policy && createLockout(policy, store),
+    lockout: policy && createLockout(policy, store, onLockedOut),
     sharedSuccess:
       shared && pepper !== undefined && cacheTtlMs > 0
         ? createSharedSuccess(store, pepper, cacheTtlMs)
@@ -93,6 +105,7 @@ export function normalizeBasic(options: BasicOptions, store: Store, shared = fal
     cacheMaxEntries: count(cache.maxEntries ?? 10_000, 'basic.cache.maxEntries'),
     deprecationHeaders: mode === 'deprecate' ? deprecationHeaders(options.deprecation) : [],
     onLegacyAuth: options.onLegacyAuth,
+    metricTillIds: metricTillIds(options.metrics),
   })
 }
 
@@ -161,4 +174,15 @@ function count(value: unknown, name: string, min = 0): number {
     throw new TypeError(`"${name}" must be a number >= ${min}`)
   }
   return value
+}
+
+function metricTillIds(value: BasicOptions['metrics']): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError('"basic.metrics" must be an object')
+  }
+  if (value.tillIds !== undefined && typeof value.tillIds !== 'boolean') {
+    throw new TypeError('"basic.metrics.tillIds" must be a boolean')
+  }
+  return value.tillIds === true
 }

@@ -1,4 +1,6 @@
+import type { Attributes } from '@opentelemetry/api'
 import { TtlCache } from '../cache/ttl-cache.js'
+import { count, counter } from '../telemetry/metrics.js'
 import type { Principal } from '../principal.js'
 import type { AuthRequest } from '../request.js'
 import {
@@ -86,8 +88,11 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
       // compared first, whole, with the same expiry and store checks as a lookup.
       let hit = last !== undefined && value === lastValue && last.expiresAt > now ? last : undefined
       hit ??= cache.get(value, now)
-      if (hit === undefined)
+      if (hit === undefined) {
+        tillMiss()
         return verifyCold(value).then((v) => accept(config, v, request, response))
+      }
+      tillHit()
       const current = stillCurrent(config, hit.record)
       if (current === true) {
         last = hit
@@ -194,6 +199,12 @@ function announce(
   request: AuthRequest,
   response: HeaderSink | undefined,
 ): void {
+  const store = record.store ?? 'none'
+  count(
+    'legacyBasic',
+    config.metricTillIds ? `${store}\n${record.tillId}` : store,
+    legacyAttributes,
+  )
   try {
     if (response !== undefined) {
       for (const [name, value] of config.deprecationHeaders) response.setHeader(name, value)
@@ -212,6 +223,17 @@ function announce(
     // An observer's bug, or headers already sent, must not turn a good request into a 500.
   }
 }
+
+/** `key` is the till's store, and its id after a newline when till ids are counted. */
+function legacyAttributes(key: string): Attributes {
+  const [store, tillId] = key.split('\n')
+  const attributes: Attributes = { 'm2m_auth.till.store': store }
+  if (tillId !== undefined) attributes['m2m_auth.till.id'] = tillId
+  return attributes
+}
+
+const tillHit = counter('cacheLookups', { 'm2m_auth.cache': 'till', 'm2m_auth.result': 'hit' })
+const tillMiss = counter('cacheLookups', { 'm2m_auth.cache': 'till', 'm2m_auth.result': 'miss' })
 
 /** The path without the query string, which may carry anything at all. */
 function pathOf(url: string | undefined): string | undefined {

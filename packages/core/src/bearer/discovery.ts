@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { issuerUnavailable } from '../http/fetch-json.js'
+import { tracedFetch } from '../telemetry/traces.js'
 import { Refreshable } from '../http/refreshable.js'
 import type { IssuerConfig } from './options.js'
 
@@ -37,7 +38,7 @@ async function discover(
   const response = await oauth.discoveryRequest(issuer, {
     algorithm,
     signal: AbortSignal.timeout(config.timeoutMs),
-    [oauth.customFetch]: config.fetch,
+    [oauth.customFetch]: tracedFetch(config.fetch, 'discovery'),
     [oauth.allowInsecureRequests]: issuer.protocol === 'http:',
   })
   return oauth.processDiscoveryResponse(issuer, response)

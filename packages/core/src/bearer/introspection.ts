@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi'
 import { isAuthError, type AuthError } from '../errors.js'
 import { createRedactor, type Redactor } from '../outbound/redact.js'
+import { count, counter, issuerResult } from '../telemetry/metrics.js'
+import { tracedFetch } from '../telemetry/traces.js'
 import type { Store } from '../store/types.js'
 import type { IssuerMetadata } from './discovery.js'
 import {
@@ -68,15 +70,33 @@ export function createIntrospector(
       ? createRefusalCache(memoryRefusalStore(inactiveCache), inactiveCache.ttlMs)
       : undefined
 
-  const introspectOnce = async (key: string, token: string): Promise<Verified> => {
-    if (shared !== undefined) return shared(key, token, () => ask(token))
+  const lookup = async (
+    key: string,
+    token: string,
+    asked: { issuer: boolean },
+  ): Promise<Verified> => {
+    const askIssuer = (): Promise<IntrospectionClaims> => {
+      asked.issuer = true
+      return ask(token)
+    }
+    if (shared !== undefined) return shared(key, token, askIssuer)
     const remembered = await refusals?.lookup(key)
     if (remembered !== undefined) throw remembered
     try {
-      return verify(await ask(token))
+      return verify(await askIssuer())
     } catch (error) {
       if (isInactive(error)) refusals?.remember(key, error)
       throw error
+    }
+  }
+
+  // A lookup the issuer did not have to answer (a remembered refusal, a fleet result) is a hit.
+  const introspectOnce = async (key: string, token: string): Promise<Verified> => {
+    const asked = { issuer: false }
+    try {
+      return await lookup(key, token, asked)
+    } finally {
+      ;(asked.issuer ? introspectionMiss : introspectionHit)()
     }
   }
 
@@ -142,11 +162,14 @@ function createIntrospectionCall(
     try {
       const response = await oauth.introspectionRequest(as, client, clientAuth, token, {
         signal: AbortSignal.timeout(config.timeoutMs),
-        [oauth.customFetch]: config.fetch,
+        [oauth.customFetch]: tracedFetch(config.fetch, 'introspection'),
         [oauth.allowInsecureRequests]: insecure,
       })
-      return await oauth.processIntrospectionResponse(as, client, response)
+      const answer = await oauth.processIntrospectionResponse(as, client, response)
+      count('introspections', `${config.issuer} ok`, issuerResult)
+      return answer
     } catch (cause) {
+      count('introspections', `${config.issuer} error`, issuerResult)
       // A 401 here means *our* client credentials were refused: a server-side problem. The
       // endpoint may quote the token back too, and a bearer token is a credential.
       const redactToken = createRedactor([token])
@@ -175,3 +198,12 @@ function isLoopback(url: string): boolean {
 export function isInactive(error: unknown): error is AuthError {
   return isAuthError(error) && error.status === 401
 }
+
+const introspectionHit = counter('cacheLookups', {
+  'm2m_auth.cache': 'introspection',
+  'm2m_auth.result': 'hit',
+})
+const introspectionMiss = counter('cacheLookups', {
+  'm2m_auth.cache': 'introspection',
+  'm2m_auth.result': 'miss',
+})

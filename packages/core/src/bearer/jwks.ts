@@ -2,6 +2,8 @@ import { KeyObject } from 'node:crypto'
 import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from 'jose'
 import { isAuthError, type AuthError } from '../errors.js'
 import { fetchJson, issuerUnavailable } from '../http/fetch-json.js'
+import { count, issuerResult } from '../telemetry/metrics.js'
+import { tracedFetch } from '../telemetry/traces.js'
 import { Refreshable } from '../http/refreshable.js'
 import { invalidToken, type JwsHeader } from './jws.js'
 import type { IssuerConfig } from './options.js'
@@ -130,11 +132,18 @@ export class RemoteJwks {
 }
 
 async function fetchJwks(uri: string, config: IssuerConfig): Promise<JSONWebKeySet> {
-  const body = await fetchJson(uri, {
-    fetch: config.fetch,
-    timeoutMs: config.timeoutMs,
-    what: 'JWKS',
-  })
+  let body: unknown
+  try {
+    body = await fetchJson(uri, {
+      fetch: tracedFetch(config.fetch, 'jwks'),
+      timeoutMs: config.timeoutMs,
+      what: 'JWKS',
+    })
+    count('jwksFetches', `${config.issuer} ok`, issuerResult)
+  } catch (error) {
+    count('jwksFetches', `${config.issuer} error`, issuerResult)
+    throw error
+  }
   const keys = (body as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw issuerUnavailable(`the JWKS at ${uri} has no keys array`)
   // Only public keys are trusted from a JWKS; a set that carries private material is refused.

@@ -2,6 +2,7 @@ import { TtlCache } from '../cache/ttl-cache.js'
 import { isAuthError, type AuthError } from '../errors.js'
 import type { Principal } from '../principal.js'
 import type { Store } from '../store/types.js'
+import { counter } from '../telemetry/metrics.js'
 import { createIssuerVerifier, type IssuerVerifier, type Verified } from './issuer-verifier.js'
 import { isInactive } from './introspection.js'
 import { decodeJwt, invalidToken, isCompactJws, type DecodedJwt } from './jws.js'
@@ -130,6 +131,7 @@ export function createBearerVerifier(
     if (recent !== undefined && token === lastToken) {
       if (recent.expiresAt > now && recent.issuer.hasKid(recent.kid)) {
         lastToken = token
+        tokenHit()
         return recent.principal
       }
       last = undefined
@@ -140,10 +142,12 @@ export function createBearerVerifier(
       if (hit.issuer.hasKid(hit.kid)) {
         last = hit
         lastToken = token
+        tokenHit()
         return hit.principal
       }
       cache.delete(key)
     }
+    tokenMiss()
     // One scan in the usual case: the JWS shape implies the b64token grammar.
     const jws = isCompactJws(token)
     if (!jws) parseBearerToken(token)
@@ -172,6 +176,9 @@ function cacheKey(token: string): string {
 }
 
 const KEY_LENGTH = 43
+
+const tokenHit = counter('cacheLookups', { 'm2m_auth.cache': 'token', 'm2m_auth.result': 'hit' })
+const tokenMiss = counter('cacheLookups', { 'm2m_auth.cache': 'token', 'm2m_auth.result': 'miss' })
 
 /**
  * An opaque token carries no `iss`, so each introspecting issuer is asked in configured

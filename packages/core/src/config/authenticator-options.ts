@@ -1,3 +1,4 @@
+import type { Logger } from '../telemetry/log.js'
 import type { AttributionOptions } from '../basic/attribution.js'
 import type { BasicOptions } from '../basic/options.js'
 import type { BearerIssuerOptions } from '../bearer/options.js'
@@ -21,6 +22,12 @@ interface SharedOptions {
    * falls back to this process, and when it is back; also reported as a process warning.
    */
   onStoreFallback?: (event: StoreFallbackEvent) => void
+  /**
+   * Where inbound events are logged (pino, winston and `console` fit): refusals at debug with
+   * their code and reason, issuer outages and store fallbacks at warn, lockouts at warn with
+   * the till id. No token, secret or MD5 ever reaches a line.
+   */
+  logger?: Logger
 }
 
 /** Bearer tokens from one or more issuers, with POS tills on Basic alongside when `basic` is set. */

@@ -99,6 +99,7 @@ const BASIC = {
     link: VALUE,
   } satisfies Schema<BasicOptions['deprecation']>),
   onLegacyAuth: CODE,
+  metrics: nested({ tillIds: VALUE } satisfies Schema<BasicOptions['metrics']>),
 } as const satisfies Schema<BasicOptions>
 
 const AUTHENTICATOR = {
@@ -124,6 +125,7 @@ const AUTHENTICATOR = {
   ),
   store: CODE,
   onStoreFallback: CODE,
+  logger: CODE,
 } as const satisfies Schema<AuthenticatorOptions>
 
 const TOKEN_CLIENT = {

@@ -4,6 +4,7 @@ import { clientAuthentication } from './client-auth.js'
 import { toTokenError } from './error-mapping.js'
 import { TokenRequestError } from './errors.js'
 import type { TokenClientConfig } from './options.js'
+import { tracedFetch } from '../telemetry/traces.js'
 
 /**
  * The openid-client Configuration for the issuer, built on first use (a service may start
@@ -15,6 +16,8 @@ import type { TokenClientConfig } from './options.js'
 export function createConfigurationSource(
   config: TokenClientConfig,
 ): Refreshable<client.Configuration> {
+  // Every token request is an HTTP client span (with no tracer registered, a no-op).
+  const traced = tracedFetch(config.fetch, 'token_request')
   const load = async (): Promise<client.Configuration> => {
     const auth = await clientAuthentication(config)
     const configuration =
@@ -29,7 +32,7 @@ export function createConfigurationSource(
             undefined,
             auth,
           )
-    configuration[client.customFetch] = (url, init) => config.fetch(url, init)
+    configuration[client.customFetch] = (url, init) => traced(url, init)
     configuration.timeout = config.timeoutMs / 1000
     if (insecure(config)) client.allowInsecureRequests(configuration)
     return configuration
@@ -43,10 +46,11 @@ async function discover(
   auth: client.ClientAuth,
 ): Promise<client.Configuration> {
   const issuer = new URL(config.issuer!)
+  const traced = tracedFetch(config.fetch, 'discovery')
   const options = (algorithm: 'oidc' | 'oauth2'): client.DiscoveryRequestOptions => ({
     algorithm,
     timeout: config.timeoutMs / 1000,
-    [client.customFetch]: (url, init) => config.fetch(url, init),
+    [client.customFetch]: (url, init) => traced(url, init),
     execute: insecure(config) ? [client.allowInsecureRequests] : [],
   })
   let first: TokenRequestError

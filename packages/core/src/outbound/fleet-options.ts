@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { resilientStore, type StoreFallbackEvent } from '../store/resilient-store.js'
 import { assertStore, type Store } from '../store/types.js'
+import { countStoreFallback } from '../telemetry/metrics.js'
 import { createTokenCipher, type TokenCipher } from './token-cipher.js'
 
 /** How followers wait for the replica that holds the lease. */
@@ -49,7 +50,12 @@ export function fleetOptions(
   // A leader that died mid-request holds the lease no longer than one full try with retries.
   const leaseMs = Math.min(timing.timeoutMs * (timing.retries + 1) + 1_000, 60_000)
   return Object.freeze({
-    store: resilientStore(store, { onFallback: onFallback as (e: StoreFallbackEvent) => void }),
+    store: resilientStore(store, {
+      onFallback: (event) => {
+        countStoreFallback(event.state)
+        ;(onFallback as ((e: StoreFallbackEvent) => void) | undefined)?.(event)
+      },
+    }),
     cipher: createTokenCipher(secret),
     lease: Object.freeze({ leaseMs, waitMs: Math.min(leaseMs, 5_000), pollMs: 25 }),
   })

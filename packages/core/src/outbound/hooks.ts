@@ -1,3 +1,4 @@
+import { scrub } from '../telemetry/log.js'
 import type { TokenErrorCode } from './errors.js'
 
 /** Which token an event is about. Never the token, never a secret. */
@@ -57,8 +58,12 @@ export function emit<E>(hook: ((event: E) => void) | undefined, event: () => E):
   }
 }
 
-/** Hooks that write one line per event, e.g. `logHooks((line) => logger.info(line))`. */
-export function logHooks(write: (line: string) => void): TokenClientHooks {
+/**
+ * Hooks that write one line per event, e.g. `logHooks((line) => logger.info(line))`. Every line
+ * passes through the same scrubbing as the authenticator's own log lines.
+ */
+export function logHooks(sink: (line: string) => void): TokenClientHooks {
+  const write = (line: string): void => sink(scrub(line))
   const about = (e: TokenSubject): string =>
     `client=${e.clientId} endpoint=${e.endpoint} scope="${e.scope}"` +
     (e.audience === undefined ? '' : ` audience=${e.audience}`) +

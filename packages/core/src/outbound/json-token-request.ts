@@ -1,6 +1,7 @@
 import { httpFailure, toTokenError } from './error-mapping.js'
 import { TokenRequestError } from './errors.js'
 import type { TokenClientConfig } from './options.js'
+import { tracedFetch } from '../telemetry/traces.js'
 import type { JsonTokenDialect } from './presets.js'
 import type { RequestParams } from './request-params.js'
 import type { TokenResponse } from './token-response.js'
@@ -18,7 +19,7 @@ export async function requestJsonToken(
   const endpoint = config.tokenEndpoint!
   let response: Response
   try {
-    response = await config.fetch(endpoint, {
+    response = await tracedFetch(config.fetch, 'token_request')(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(jsonBody(config, dialect, params)),

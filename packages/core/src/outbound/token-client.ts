@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api'
 import type { FetchLike } from '../http/fetch-json.js'
 import { createAuthorizedFetch } from './authorized-fetch.js'
 import { createConfigurationSource } from './discovery.js'
@@ -7,6 +8,7 @@ import { requestJsonToken } from './json-token-request.js'
 import { normalizeOptions, type TokenClientConfig, type TokenClientOptions } from './options.js'
 import { schedule } from './refresh-policy.js'
 import type { RequestParams, TokenRequestOptions } from './request-params.js'
+import { count } from '../telemetry/metrics.js'
 import { withRetry } from './retry.js'
 import { sharedFetch } from './shared-token.js'
 import { createSlotRegistry } from './slot-registry.js'
@@ -88,19 +90,22 @@ async function fetchToken(
 ): Promise<FetchedToken> {
   const subject = subjectOf(config, params)
   const started = config.now()
-  const { value: response, attempts } = await withRetry(
-    () => request(params),
-    config.retry,
-    ({ attempt, delayMs, error }) =>
-      emit(config.hooks.retry, () => ({
-        ...subject,
-        attempt,
-        delayMs,
-        code: error.code,
-        reason: error.message,
-      })),
-  )
-  checkTokenResponse(response)
+  const { value: response, attempts } = await counted(config.clientId, async () => {
+    const result = await withRetry(
+      () => request(params),
+      config.retry,
+      ({ attempt, delayMs, error }) =>
+        emit(config.hooks.retry, () => ({
+          ...subject,
+          attempt,
+          delayMs,
+          code: error.code,
+          reason: error.message,
+        })),
+    )
+    checkTokenResponse(result.value)
+    return result
+  })
   // Lifetimes count from when the request was sent: time in flight shortens, never lengthens.
   const elapsed = config.now() - started
   const lifetime = lifetimeMs(response, config.defaultExpiresInMs, elapsed)
@@ -111,6 +116,23 @@ async function fetchToken(
     attempts,
     durationMs: elapsed,
   }
+}
+
+/** `m2m_auth.token_client.requests`: one per token fetched from the issuer, ok or error. */
+async function counted<T>(clientId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    const value = await run()
+    count('tokenRequests', `ok\n${clientId}`, requestAttributes)
+    return value
+  } catch (error) {
+    count('tokenRequests', `error\n${clientId}`, requestAttributes)
+    throw error
+  }
+}
+
+function requestAttributes(key: string): Attributes {
+  const split = key.indexOf('\n')
+  return { 'm2m_auth.result': key.slice(0, split), 'm2m_auth.client_id': key.slice(split + 1) }
 }
 
 /** With a shared store: the fleet's single flight in front of the issuer, else `undefined`. */
