@@ -6,6 +6,8 @@ export interface Io {
   readonly readStdin: () => Promise<string>
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string
+  /** Stops a long-running command (dev-issuer) when aborted; without it, SIGINT/SIGTERM do. */
+  readonly signal?: AbortSignal
 }
 
 /** A command: parses its own arguments with node:util parseArgs, returns the exit code. */

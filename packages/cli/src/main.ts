@@ -16,13 +16,17 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'hash, import and audit POS till secrets',
     load: async () => (await import('./commands/tills.js')).tills,
   },
+  'dev-issuer': {
+    summary: 'run a local OAuth issuer for development and tests',
+    load: async () => (await import('./commands/dev-issuer.js')).devIssuer,
+  },
 }
 
 const USAGE = `usage: m2m-auth <command> [options]
 
 commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`)
   .join('\n')}
 
 Run "m2m-auth <command> --help" for a command's options.
