@@ -6,30 +6,16 @@ import { createServer } from 'node:http'
 import { importJWK, jwtVerify } from 'jose'
 import * as core from '@m2m-auth/core'
 import { minimalVerifier } from './lib/minimal.mjs'
+import { opsPerSecond as measure } from './lib/ops.mjs'
 import { bearerHeader, flat, requestWith } from './lib/requests.mjs'
 
 const { createAuthenticator } = core
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const { issuer, audience, durationMs } = input
-const rounds = 3
-
-/** Median ops/s over `rounds` runs of about `durationMs` each; `fn(i)` does op number i. */
-async function opsPerSecond(fn, { isAsync = false } = {}) {
-  const results = []
-  for (let r = 0; r < rounds; r++) {
-    let ops = 0
-    const start = performance.now()
-    let elapsed = 0
-    while (elapsed < durationMs) {
-      if (isAsync) for (let k = 0; k < 256; k++) await fn(ops++)
-      else for (let k = 0; k < 256; k++) fn(ops++)
-      elapsed = performance.now() - start
-    }
-    results.push((ops * 1000) / elapsed)
-  }
-  return results.sort((a, b) => a - b)[Math.floor(rounds / 2)]
-}
+/** Median ops/s over 3 runs of about `durationMs` each; `fn(i)` does op number i. */
+const opsPerSecond = (fn, { isAsync = false } = {}) =>
+  measure(fn, { durationMs, rounds: 3, isAsync })
 
 const results = {}
 for (const alg of ['RS256', 'ES256']) {

@@ -22,6 +22,14 @@ const settings = {
   coldTokens: quick ? 2_000 : 10_000,
   inProcessMs: quick ? 200 : 500,
   memoryTokens: quick ? 20_000 : 100_000,
+  pairedRounds: quick ? 3 : 7,
+  fleet: {
+    replicas: 3,
+    tills: quick ? 500 : 5_000,
+    minutes: 10,
+    // The default Basic cache TTL (60 s), and two longer than the tills' 1-minute interval.
+    ttlsMs: [60_000, 120_000, 300_000],
+  },
   generator: args.has('--wrk') ? 'wrk' : 'autocannon',
 }
 const SERVER_CPU = 1
@@ -57,6 +65,10 @@ async function main() {
     await writeFile(inputFile, JSON.stringify(await childInput(issuer, tokens)))
     log('in-process ops/s')
     const inProcess = await runChild(['inprocess.mjs', inputFile])
+    log('fleet: hot paths with and without a Redis store, then the fleet simulation')
+    const fleetFile = join(dir, 'fleet.json')
+    await writeFile(fleetFile, JSON.stringify(fleetInput(issuer, tokens)))
+    const fleet = await runChild(['fleet.mjs', fleetFile])
     log(`memory: ${settings.memoryTokens} distinct tokens`)
     // The memory child gets a small input of its own: the token lists above would sit in its
     // heap as a parsed-then-dropped string and blur the baseline.
@@ -73,6 +85,7 @@ async function main() {
       throughput,
       inProcess,
       memory,
+      fleet,
       pinned: canPin,
       elapsedS: (Date.now() - started) / 1000,
       loadBefore,
@@ -185,6 +198,17 @@ async function childInput(issuer, tokens) {
       kid: issuer.keys.ES256.kid,
       privateJwk: await exportJWK(issuer.keys.ES256.privateKey),
     },
+  }
+}
+
+function fleetInput(issuer, tokens) {
+  return {
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    token: tokens.RS256.hot,
+    durationMs: settings.inProcessMs,
+    pairedRounds: settings.pairedRounds,
+    fleet: settings.fleet,
   }
 }
 

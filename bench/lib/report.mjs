@@ -3,6 +3,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { CONNECTIONS } from './load.mjs'
 import { FRAMEWORKS } from './targets.mjs'
+import { renderFleet } from './report-fleet.mjs'
 
 const HOT_TARGET = 0.9
 const COLD_TARGET = 0.85
@@ -51,6 +52,7 @@ export function renderReport({
   throughput,
   inProcess,
   memory,
+  fleet,
   pinned,
   elapsedS,
   command,
@@ -310,6 +312,11 @@ export function renderReport({
     summary.push(`outbound \`getToken()\` from cache: ${int(extra.getTokenCached)} ops/s (${met})`)
   } else {
     summary.push('outbound `getToken()`: not measured (this core has no `createTokenClient`)')
+  }
+  if (fleet !== undefined) {
+    const section = renderFleet(fleet, settings)
+    for (const line of section.lines) out(line)
+    summary.push(...section.summary)
   }
   out('## Summary')
   out()
