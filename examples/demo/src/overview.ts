@@ -3,7 +3,7 @@ import { FLEET } from './fleet.js'
 import type { World } from './world.js'
 
 /** Who is running where, before the scenario starts. */
-export function overview(world: World): string[] {
+export function overview(world: World, metricsUrl?: string): string[] {
   const clients = Object.values(world.clients)
     .map(
       (c) =>
@@ -22,5 +22,10 @@ export function overview(world: World): string[] {
     `  inventory-service ${world.urls.inventory}  aud ${AUDIENCES.inventory}: GET /check-stock inventory.read`,
     `  order-service     ${world.urls.orders}  aud ${AUDIENCES.orders}: POST /orders order.create -> inventory`,
     `  stock-service     ${world.urls.stock}  aud ${AUDIENCES.stock}: GET /stock stock.read; tills on Basic (mode deprecate): ${tills.join(', ')}`,
+    ...(metricsUrl === undefined
+      ? []
+      : [
+          `  metrics           ${metricsUrl}  (OpenTelemetry SDK + Prometheus exporter, every service's m2m_auth_* series)`,
+        ]),
   ]
 }

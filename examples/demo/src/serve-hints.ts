@@ -6,7 +6,7 @@ import type { World } from './world.js'
  * Ready-to-paste commands against the running demo. They carry the demo's own throwaway
  * secrets (random per run, gone when it stops), which is the one place the demo prints them.
  */
-export function curlHints(world: World): string[] {
+export function curlHints(world: World, metricsUrl?: string): string[] {
   const token = (name: ClientName, audience: string): string => {
     const c = world.clients[name]
     return (
@@ -39,6 +39,13 @@ export function curlHints(world: World): string[] {
     '# the POS gateway acting for till T-3',
     `curl -i -H 'X-Attribution-Till-Id: T-3' -H "Authorization: Bearer $(${token('gateway', AUDIENCES.stock)})" ${world.urls.stock}/stock`,
     '',
+    ...(metricsUrl === undefined
+      ? []
+      : [
+          '# the metrics every call above adds to (Prometheus text; the Grafana dashboard is docs/grafana)',
+          `curl -s ${metricsUrl} | grep '^m2m_auth_'`,
+          '',
+        ]),
     'Press Ctrl+C to stop.',
   ]
 }

@@ -117,6 +117,13 @@ it.concurrent(
         headers: { authorization: `Bearer ${token.trim()}` },
       })
       expect(read.status).toBe(200)
+      // The metrics it printed are served while it runs, and the migration table came first.
+      const printed = /metrics\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)/
+      expect(output).toMatch(printed)
+      const metricsUrl = printed.exec(output)![1]!
+      expect(output).toContain(`curl -s ${metricsUrl}`)
+      expect((await fetch(metricsUrl)).status).toBe(200)
+      expect(output).toMatch(/Basic vs OAuth per store[^]*demo: 11\/11 outcomes as expected/)
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
