@@ -50,8 +50,8 @@ function tokenCommand(words: string[]): TokenCommand {
     const [name, ...value] = words.shift()!.split('=')
     env[name!] = value.join('=')
   }
-  if (words.shift() !== 'm2m-auth' || words.shift() !== 'token')
-    throw new Error('not an m2m-auth token command')
+  const command = words.splice(0, 4).join(' ')
+  if (command !== 'npx --no m2m-auth token') throw new Error('not an npx m2m-auth token command')
   const flags: Record<string, string> = {}
   for (let i = 0; i < words.length; i += 2) flags[words[i]!.slice(2)] = words[i + 1]!
   return { env, args: words, flags }

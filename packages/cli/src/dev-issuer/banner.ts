@@ -51,7 +51,8 @@ function serviceEnv(issuer: string, audience: DevAudience, introspection?: DevCl
 function tokenCommand(issuer: string, client: DevClient, audience: DevAudience): string {
   const words = [
     `M2M_AUTH_CLIENT_SECRET=${shellQuote(client.secret)}`,
-    'm2m-auth token',
+    // The project's own CLI (node_modules/.bin is not on PATH); --no: never a registry fetch.
+    'npx --no m2m-auth token',
     `--issuer ${shellQuote(issuer)}`,
     `--client-id ${shellQuote(client.id)}`,
     ...(client.scopes.length > 0 ? [`--scope ${shellQuote(client.scopes.join(' '))}`] : []),
