@@ -123,6 +123,51 @@ describe('authenticators sharing a redis-server', () => {
     expect(await client.keys('auth-ok:till:*')).toHaveLength(1)
   })
 
+  it("another replica's remembered success does not answer a guess while the till is locked", async () => {
+    const store = redisStore(await connect(), { prefix: 'oracle:' })
+    const replica = () =>
+      createAuthenticator({
+        bearer: BEARER,
+        basic: { tills: memoryTillStore(records), pepper: PEPPER, lockout: { maxFailures: 3 } },
+        store,
+      })
+    const [a, b] = [replica(), replica()]
+    const right = basic('T-P', md5('peppered'))
+    expect(await outcome(a, right)).toBe('ok') // remembered for the fleet
+    for (const guess of ['x', 'y', 'z']) await outcome(b, basic('T-P', md5(guess)))
+    expect(await outcome(b, right)).toBe('ERR_TILL_LOCKED')
+    // On a, a guesser's first wrong guess meets the fleet's lock, and from then on a refuses
+    // its own cached success too.
+    expect(await outcome(a, basic('T-P', md5('w')))).toBe('ERR_TILL_LOCKED')
+    expect(await outcome(a, right)).toBe('ERR_TILL_LOCKED')
+  })
+
+  it('a stalled event loop does not make a healthy Redis look unavailable', async () => {
+    const events: StoreFallbackEvent[] = []
+    const auth = replica(await connect(), 'stall:', events)
+    const pending = outcome(auth, basic('T-1', md5('stalled')))
+    const until = Date.now() + 400 // longer than the 250 ms deadline: Redis answers meanwhile
+    while (Date.now() < until) {
+      // a synchronous stall (GC, a large parse)
+    }
+    expect(await pending).toBe('ERR_CREDENTIALS_INVALID')
+    expect(events).toEqual([])
+  })
+
+  it('a lock this replica saw still holds when Redis goes away', async () => {
+    const events: StoreFallbackEvent[] = []
+    const auth = replica(await connect(), 'mirror:', events)
+    for (let i = 0; i < 10; i++) await outcome(auth, basic('T-1', md5(`m${i}`)))
+    expect(await outcome(auth, basic('T-1', md5('right')))).toBe('ERR_TILL_LOCKED')
+    await redis.server.kill()
+    try {
+      expect(await outcome(auth, basic('T-1', md5('right')))).toBe('ERR_TILL_LOCKED')
+      expect(events.map((e) => e.state)).toEqual(['unavailable'])
+    } finally {
+      await redis.server.restart()
+    }
+  })
+
   it('Redis killed: no 5xx, lockout counts in-process (one warning), and sharing resumes when it is back', async () => {
     const events: StoreFallbackEvent[] = []
     const [a, b] = [

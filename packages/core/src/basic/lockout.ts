@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { TtlCache } from '../cache/ttl-cache.js'
 import type { AuthError } from '../errors.js'
 import type { Store } from '../store/types.js'
 import { tillLockedOut } from './errors.js'
@@ -23,9 +24,12 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = Object.freeze({
 export interface Attempt {
   /** The secret was right: the reservation goes back and earlier failures are forgotten. */
   succeeded(): Promise<void>
-  /** The secret was wrong (or the till unknown): the reservation stays, as a failure. */
+  /** The secret was wrong (or the till unknown): it counts as a failure. */
   failed(): Promise<void>
-  /** Nothing was checked (the till store failed): the reservation goes back, nothing else. */
+  /**
+   * Nothing was proven here (the till store failed, or another replica's success was reused):
+   * the reservation goes back, and the failures stay.
+   */
   abandoned(): Promise<void>
 }
 
@@ -36,20 +40,34 @@ export interface Lockout {
    * burst of guesses through before the first of them was recorded.
    */
   reserve(tillId: string): Promise<Attempt>
+  /**
+   * The time a lock this process has seen ends, or 0: read without the store, so a cached
+   * success is refused while its till is locked (else the cache would answer a guesser's right
+   * guess during the lock) and a reused till still costs no round trip.
+   */
+  lockedHere(tillId: string, now: number): number
 }
 
 /** A refusal while attempts are only in flight: they settle within a scrypt or two. */
 const BUSY_RETRY_MS = 1000
+/**
+ * How long an in-flight reservation can outlive its attempt: a replica that died, or a store
+ * that answered the reservation but not its settlement (a fallback mid-check), strands it for
+ * this long at most, not for a whole window.
+ */
+const INFLIGHT_TTL_MS = 30_000
 
 /**
  * Till lockout over any `Store`, so replicas that share one count together. Per till id (known
  * or not, so lockout says nothing about which ids exist) three keys:
- * - `tries`: in-flight plus failed attempts in the window. An attempt is admitted only while it
- *   stays within `maxFailures`; a success gives its reservation back, a failure keeps it.
+ * - `inflight`: attempts being checked now (short TTL). An attempt is admitted only while
+ *   in-flight plus failed attempts stay within `maxFailures`.
  * - `fails`: failures in the window; the one that reaches `maxFailures` sets the lock.
  * - `lock`: the time the till is locked until. Only its expiry ends it; a success never clears
  *   it, not even one that was admitted before the lock was set.
- * Every step is one atomic store call; none needs two keys at once (a Redis Cluster slot each).
+ * Every step is one atomic store call on one key (one Redis Cluster slot each). Counts are read
+ * after the reservation and the failure is added before its reservation goes back, so an
+ * interleaving can only over-count (refuse), never admit one attempt too many.
  */
 export function createLockout(
   policy: LockoutPolicy,
@@ -57,67 +75,76 @@ export function createLockout(
   onLockedOut: (tillId: string, failures: number, until: number) => void = () => undefined,
 ): Lockout {
   const { maxFailures, windowMs, coolDownMs } = policy
+  const seen = new TtlCache<number>({ maxEntries: 10_000, maxBytes: 10_000 * 256 })
+  const remember = (tillId: string, until: number): void =>
+    seen.set(tillId, until, until, tillId.length * 2 + 64)
+
+  const release = (keys: LockoutKeys): Promise<number> =>
+    store.increment(keys.inflight, -1, INFLIGHT_TTL_MS)
 
   const failed = async (keys: LockoutKeys, tillId: string): Promise<void> => {
     const fails = await store.increment(keys.fails, 1, windowMs)
+    await release(keys)
     if (fails < maxFailures) return
     const until = Date.now() + coolDownMs
     await store.set(keys.lock, String(until), coolDownMs)
+    remember(tillId, until)
     onLockedOut(tillId, fails, until)
-    // The lock refuses everyone now; the counts it was earned with start again behind it.
+    // The lock refuses everyone now; the failures it was earned with start again behind it.
     await store.increment(keys.fails, -fails, windowMs)
-    await store.increment(keys.tries, -fails, windowMs)
-  }
-
-  const abandoned = async (keys: LockoutKeys): Promise<void> => {
-    await store.increment(keys.tries, -1, windowMs)
   }
 
   const succeeded = async (keys: LockoutKeys): Promise<void> => {
-    await abandoned(keys)
-    // A proven secret forgets the failures before it (their reservations too), never the lock.
+    await release(keys)
+    // A proven secret forgets the failures before it, never the lock.
     const fails = Number((await store.get(keys.fails)) ?? 0)
-    if (!(fails > 0)) return
-    await store.increment(keys.fails, -fails, windowMs)
-    await store.increment(keys.tries, -fails, windowMs)
+    if (fails > 0) await store.increment(keys.fails, -fails, windowMs)
+  }
+
+  const refuseIfLocked = async (keys: LockoutKeys, tillId: string): Promise<void> => {
+    const until = Number((await store.get(keys.lock)) ?? 0)
+    if (!(until > Date.now())) return
+    remember(tillId, until)
+    throw locked(until)
+  }
+
+  const admit = async (keys: LockoutKeys, tillId: string, inflight: number): Promise<void> => {
+    // After reserving: the lock again (one set, and its counts reset, between the first read
+    // and the increment must not admit this attempt on a fresh count), then the failures.
+    await refuseIfLocked(keys, tillId)
+    const fails = Number((await store.get(keys.fails)) ?? 0)
+    if (inflight + fails > maxFailures) throw locked(Date.now() + BUSY_RETRY_MS)
   }
 
   return {
     async reserve(tillId) {
       const keys = lockoutKeys(tillId)
-      await refuseIfLocked(store, keys) // the cheap refusal while locked: one read
-      const tries = await store.increment(keys.tries, 1, windowMs)
-      if (tries > maxFailures) {
-        await store.increment(keys.tries, -1, windowMs)
-        throw locked(Date.now() + BUSY_RETRY_MS)
-      }
-      // Again after reserving: a lock set (and its counts reset) between the first read and the
-      // increment would otherwise admit this attempt on a fresh count.
+      await refuseIfLocked(keys, tillId) // the cheap refusal while locked: one read
+      const inflight = await store.increment(keys.inflight, 1, INFLIGHT_TTL_MS)
       try {
-        await refuseIfLocked(store, keys)
+        await admit(keys, tillId, inflight)
       } catch (error) {
-        await store.increment(keys.tries, -1, windowMs)
+        await release(keys)
         throw error
       }
       let settled = false
       const once =
-        (settle: (keys: LockoutKeys, tillId: string) => Promise<void>) => (): Promise<void> => {
-          if (settled) return Promise.resolve()
+        (settle: (keys: LockoutKeys, tillId: string) => Promise<unknown>) =>
+        async (): Promise<void> => {
+          if (settled) return
           settled = true
-          return settle(keys, tillId)
+          await settle(keys, tillId)
         }
       return {
         succeeded: once(succeeded),
         failed: once(failed),
-        abandoned: once(abandoned),
+        abandoned: once(release),
       }
     },
+    lockedHere(tillId, now) {
+      return seen.get(tillId, now) ?? 0
+    },
   }
-}
-
-async function refuseIfLocked(store: Store, keys: LockoutKeys): Promise<void> {
-  const until = Number((await store.get(keys.lock)) ?? 0)
-  if (until > Date.now()) throw locked(until)
 }
 
 function locked(until: number): AuthError {
@@ -125,7 +152,7 @@ function locked(until: number): AuthError {
 }
 
 export interface LockoutKeys {
-  readonly tries: string
+  readonly inflight: string
   readonly fails: string
   readonly lock: string
 }
@@ -137,7 +164,7 @@ export interface LockoutKeys {
 export function lockoutKeys(tillId: string): LockoutKeys {
   const tag = createHash('sha256').update(tillId).digest('base64url').slice(0, 22)
   return {
-    tries: `lockout:{${tag}}:tries`,
+    inflight: `lockout:{${tag}}:inflight`,
     fails: `lockout:{${tag}}:fails`,
     lock: `lockout:{${tag}}:lock`,
   }

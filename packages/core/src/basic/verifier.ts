@@ -8,6 +8,7 @@ import {
   findTill,
   invalidTillCredentials,
   tillDisabled,
+  tillLockedOut,
   tillMigrated,
   tillStoreUnavailable,
 } from './errors.js'
@@ -93,6 +94,7 @@ export function createBasicVerifier(config: BasicConfig): BasicVerifier {
         return verifyCold(value).then((v) => accept(config, v, request, response))
       }
       tillHit()
+      refuseIfSeenLocked(config, hit.record.tillId, now)
       const current = stillCurrent(config, hit.record)
       if (current === true) {
         last = hit
@@ -132,11 +134,14 @@ async function verifyCredentials(
   stats: { scrypts: number },
 ): Promise<Verified> {
   const { tillId, password } = parseBasicCredentials(value)
-  const remembered = await recall(config, tillId, password)
-  if (remembered !== undefined) return admit(remembered, inspectTillSecret(remembered.secret).weak)
+  // The lockout first: a success another replica proved must not answer a guess while locked.
   const attempt = await config.lockout?.reserve(tillId)
   let outcome: 'succeeded' | 'failed' | 'abandoned' = 'abandoned'
   try {
+    // Reused, not proven here: the attempt goes back without forgetting earlier failures.
+    const remembered = await recall(config, tillId, password)
+    if (remembered !== undefined)
+      return admit(remembered, inspectTillSecret(remembered.secret).weak)
     const record = await findTill(config.tills, tillId)
     stats.scrypts++
     const check = await verifyTillSecret(record?.secret, password, config.pepper, dummy)
@@ -152,6 +157,12 @@ async function verifyCredentials(
     // back without counting.
     await attempt?.[outcome]()
   }
+}
+
+/** A cached success is refused while its till is locked (a lock this process has seen). */
+function refuseIfSeenLocked(config: BasicConfig, tillId: string, now: number): void {
+  const until = config.lockout?.lockedHere(tillId, now) ?? 0
+  if (until > now) throw tillLockedOut(until, now)
 }
 
 /** A success another replica proved within the cache period (only with a shared store). */

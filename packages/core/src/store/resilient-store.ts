@@ -1,3 +1,4 @@
+import { scrub } from '../telemetry/log.js'
 import { memoryStore } from './memory-store.js'
 import type { Store } from './types.js'
 
@@ -40,7 +41,7 @@ export function resilientStore(shared: Store, options: ResilientStoreOptions = {
       event.state === 'unavailable'
         ? `the shared store is unavailable (${event.reason}); using in-process state until it is back`
         : 'the shared store is back; sharing state again'
-    process.emitWarning(`m2m-auth: ${what}`, 'M2mAuthWarning')
+    process.emitWarning(scrub(`m2m-auth: ${what}`), 'M2mAuthWarning')
     try {
       options.onFallback?.(event)
     } catch {
@@ -53,10 +54,12 @@ export function resilientStore(shared: Store, options: ResilientStoreOptions = {
       const fallback = () => (local[operation] as (...a: unknown[]) => Promise<unknown>)(...args)
       if (Date.now() < downUntil) return fallback()
       try {
-        const result = await withDeadline(
+        // A store that answers synchronously, or throws, is taken as it is.
+        const answer = Promise.resolve().then(() =>
           (shared[operation] as (...a: unknown[]) => Promise<unknown>).apply(shared, args),
-          timeoutMs,
         )
+        const result = await withDeadline(answer, timeoutMs)
+        await mirror(local, operation, args, result)
         if (down) {
           down = false
           report({ state: 'recovered', operation })
@@ -81,12 +84,38 @@ export function resilientStore(shared: Store, options: ResilientStoreOptions = {
   }
 }
 
+/**
+ * What the shared store answered is written through to the in-process one, so a fallback
+ * continues from the fleet's counts and sees the locks and leases this replica last saw,
+ * instead of starting from nothing (a lock would vanish for as long as Redis is away).
+ */
+async function mirror(
+  local: Store,
+  operation: keyof Store,
+  args: unknown[],
+  result: unknown,
+): Promise<void> {
+  const [key, value, ttlMs] = args as [string, unknown, number]
+  if (operation === 'increment' && typeof result === 'number') {
+    await local.set(key, String(result), args[2] as number)
+  } else if (operation === 'set' || (operation === 'setIfAbsent' && result === true)) {
+    await local.set(key, value as string, ttlMs)
+  } else if (operation === 'deleteIfEquals' && result === true) {
+    await local.deleteIfEquals(key, value as string)
+  }
+}
+
 class DeadlineError extends Error {}
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms} ms`)), ms)
+    // Timers run before I/O callbacks: after a stall of the event loop (GC, a big parse) an
+    // answer that already arrived would lose to the timer. One turn of the loop lets it in.
+    const expire = (): void => {
+      setImmediate(() => reject(new DeadlineError(`no answer within ${ms} ms`)))
+    }
+    timer = setTimeout(expire, ms)
     timer.unref()
   })
   // A late rejection of the abandoned call must not become an unhandled rejection.

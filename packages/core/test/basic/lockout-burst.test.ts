@@ -10,7 +10,7 @@ import {
   type Authenticator,
   type TillRecord,
 } from '@m2m-auth/core'
-import { lockoutKeys } from '../../src/basic/lockout.js'
+import { createLockout, lockoutKeys } from '../../src/basic/lockout.js'
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
 const basic = (id: string, password: string): string =>
@@ -121,25 +121,41 @@ describe('till lockout under a burst of concurrent guesses', () => {
   })
 
   it('an attempt whose reservation lands just after a lock was set (and its counts reset) is refused', async () => {
-    // The real in-memory store, with the third reservation held back until the first two
-    // guesses have failed and locked the till: the moment a check-then-reserve would miss.
+    // The lockout alone over the real in-memory store, with the third reservation held back
+    // until two failures have locked the till: the moment a check-then-reserve would miss.
     const inner = memoryStore()
     let held: (() => void) | undefined
-    const release = new Promise<void>((resolve) => (held = resolve))
+    const gate = new Promise<void>((resolve) => (held = resolve))
     let reservations = 0
     const store: Store = {
       ...inner,
       async increment(key, delta, ttlMs) {
-        if (key.endsWith(':tries') && delta === 1 && ++reservations === 3) await release
+        if (key.endsWith(':inflight') && delta === 1 && ++reservations === 3) await gate
         return inner.increment(key, delta, ttlMs)
       },
     }
-    const auth = authenticator(2, store)
-    const first = burst(auth, [basic('T-1', md5('a')), basic('T-1', md5('b'))])
-    const late = burst(auth, [basic('T-1', md5('c'))])
-    expect(await first).toEqual(['ERR_CREDENTIALS_INVALID', 'ERR_CREDENTIALS_INVALID'])
+    const lockout = createLockout({ maxFailures: 2, windowMs: 60_000, coolDownMs: 60_000 }, store)
+    const [a, b] = await Promise.all([lockout.reserve('T-1'), lockout.reserve('T-1')])
+    const late = lockout.reserve('T-1').then(
+      () => 'admitted',
+      (error: AuthError) => error.code,
+    )
+    await a.failed()
+    await b.failed()
     held!()
-    expect(await late).toEqual(['ERR_TILL_LOCKED'])
+    expect(await late).toBe('ERR_TILL_LOCKED')
+  })
+
+  it('a locked till is refused even for credentials still in the success cache: a right guess learns nothing', async () => {
+    const auth = authenticator(3)
+    const right = basic('T-1', md5('right'))
+    expect(await burst(auth, [right])).toEqual(['ok']) // cached now
+    for (const guess of ['a', 'b', 'c']) await burst(auth, [basic('T-1', md5(guess))])
+    // During the lock every guess is refused alike, the right one (a cache hit) included.
+    expect(await burst(auth, [basic('T-1', md5('d')), right])).toEqual([
+      'ERR_TILL_LOCKED',
+      'ERR_TILL_LOCKED',
+    ])
   })
 
   it('replicas sharing one store count together: 12 guesses round-robin over 3 lock the till on all', async () => {
