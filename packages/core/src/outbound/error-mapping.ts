@@ -59,29 +59,49 @@ export function httpFailure(
   redact: Redactor,
   body: { error?: string | undefined; description?: string | undefined } = {},
 ): TokenRequestError {
-  const oauth =
-    body.error === undefined
-      ? ''
-      : `: ${body.error}${body.description ? ` (${body.description})` : ''}`
+  // An issuer's text is bounded before it is redacted (the redactor's work grows with it) and
+  // the message is cut well below that bound after, so a secret split by the first cut is gone.
+  const error = body.error?.slice(0, ISSUER_TEXT_LIMIT)
+  const description = body.description?.slice(0, ISSUER_TEXT_LIMIT)
+  const oauth = error === undefined ? '' : `: ${error}${description ? ` (${description})` : ''}`
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'))
     const busy = status === 429 ? 'is rate limiting us' : 'is unavailable'
     return new TokenRequestError({
       code: 'ERR_ISSUER_UNAVAILABLE',
-      message: redact(`issuer ${busy}: the ${what} answered HTTP ${status}${oauth}`),
+      message: bounded(redact(`issuer ${busy}: the ${what} answered HTTP ${status}${oauth}`)),
       httpStatus: status,
-      oauthError: body.error,
+      oauthError: oauthErrorCode(body.error, redact),
       retryAfterMs,
     })
   }
   return new TokenRequestError({
     code: 'ERR_TOKEN_REJECTED',
-    message: redact(
-      `the ${what} refused the request with HTTP ${status}${oauth || ' and no OAuth error'}`,
+    message: bounded(
+      redact(
+        `the ${what} refused the request with HTTP ${status}${oauth || ' and no OAuth error'}`,
+      ),
     ),
     httpStatus: status,
-    oauthError: body.error,
+    oauthError: oauthErrorCode(body.error, redact),
   })
+}
+
+const ISSUER_TEXT_LIMIT = 2048
+const MESSAGE_LIMIT = 600
+
+function bounded(message: string): string {
+  return message.length <= MESSAGE_LIMIT ? message : `${message.slice(0, MESSAGE_LIMIT)}…`
+}
+
+/**
+ * `oauthError` is an own property that serializers print: only an RFC 6749 §5.2 error code
+ * (NQSCHAR, short) that the redactor leaves whole is kept; anything else an issuer sent there
+ * (an echoed header, say) is dropped.
+ */
+function oauthErrorCode(error: string | undefined, redact: Redactor): string | undefined {
+  if (error === undefined || !/^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(error)) return undefined
+  return redact(error) === error ? error : undefined
 }
 
 /** RFC 9110 §10.2.3: delay-seconds or an HTTP-date. */

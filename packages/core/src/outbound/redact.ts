@@ -24,8 +24,9 @@ const MIN_SECRET_LENGTH = 4
 // base64url, possibly percent-encoded as RFC 6749 Appendix B does (`-` `_` `.`).
 const B64URL = String.raw`(?:[A-Za-z0-9_-]|%2[Dd]|%5[Ff])`
 const DOT = String.raw`(?:\.|%2[Ee])`
+// Segments are bounded, so a text of many `eyJ` never makes the scan quadratic.
 const JWT_SHAPED = new RegExp(
-  String.raw`eyJ${B64URL}*${DOT}${B64URL}+(?:${DOT}${B64URL}*){1,3}`,
+  String.raw`eyJ${B64URL}{0,8192}${DOT}${B64URL}{1,16384}(?:${DOT}${B64URL}{0,8192}){1,3}`,
   'g',
 )
 

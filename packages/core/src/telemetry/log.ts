@@ -14,11 +14,29 @@ export type Level = keyof Logger
 
 // Shapes that are credentials whatever produced the line: a JWT (RFC 7519 §3), a scheme with
 // its credentials (RFC 7235 §2.1), a 32-digit hex run (a till's MD5), a client assertion.
+// Bounded repetitions: a line of many `eyJ` never makes the scan quadratic. A scheme's
+// credentials are at least 8 characters with a digit or a symbol, so "refused bearer 401" and
+// "Basic authentication" stay readable.
 const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b(Bearer|DPoP|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, '$1 [REDACTED]'],
-  [/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){0,2}/g, '[REDACTED]'],
+  [
+    /\b(Bearer|DPoP|Basic)\s+(?=[A-Za-z]*[0-9\-._~+/=])[A-Za-z0-9\-._~+/]{8,16384}=*/gi,
+    '$1 [REDACTED]',
+  ],
+  [
+    /eyJ[A-Za-z0-9_-]{0,8192}\.[A-Za-z0-9_-]{0,16384}\.[A-Za-z0-9_-]{0,8192}(\.[A-Za-z0-9_-]{0,8192}){0,2}/g,
+    '[REDACTED]',
+  ],
   [/(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])/g, '[REDACTED]'],
+  // A URL's userinfo and query string are where a misconfigured endpoint carries a credential.
+  [/\b(https?:\/\/)[^\s/?#@]{1,256}@/gi, '$1[REDACTED]@'],
+  [/\b(https?:\/\/[^\s?#]{1,2048})\?[^\s#]{0,4096}/gi, '$1?[REDACTED]'],
 ]
+
+// Line breaks, other controls, and the bidirectional and line-separator characters that can
+// forge or hide a log line (an issuer's error text, a till id) are written as \uXXXX.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const LINE_LIMIT = 4096
 
 /**
  * The one place every line m2m-auth writes passes through, inbound and outbound: whatever a
@@ -26,9 +44,9 @@ const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
  * credentials or an MD5 hex never reaches a log.
  */
 export function scrub(line: string): string {
-  let out = line
+  let out = line.length <= LINE_LIMIT ? line : `${line.slice(0, LINE_LIMIT)}…`
   for (const [shape, mark] of CREDENTIAL_SHAPES) out = out.replace(shape, mark)
-  return out
+  return out.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** Writes one scrubbed line; a logger that throws never fails the request it reports on. */

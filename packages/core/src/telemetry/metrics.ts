@@ -54,6 +54,7 @@ const tallies = new Map<CounterName, Map<string, Tally>>(
  * time (pass a function defined once, not a closure made per call).
  */
 export function count(name: CounterName, key: string, build: (key: string) => Attributes): void {
+  bind()
   const sets = tallies.get(name)!
   const tally = sets.get(key)
   if (tally !== undefined) tally.value++
@@ -86,6 +87,9 @@ export function counter(name: CounterName, attributes: Attributes): () => void {
   }
   const t = tally
   return () => {
+    // A process may only ever count this (a token client that never authenticates): the
+    // counters must reach whichever MeterProvider is registered by then.
+    bind()
     t.value++
   }
 }
