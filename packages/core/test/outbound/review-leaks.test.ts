@@ -48,7 +48,8 @@ describe('what an issuer sends back never carries a secret out', () => {
 describe('scrub, the one pass every log line takes', () => {
   it('writes line breaks, controls and bidirectional characters escaped, so no line is forged', () => {
     const line = scrub('till "x\r\n2024 INFO forged\u001b[2J\u2028\u202eabc\u009b" locked')
-    expect(line).not.toMatch(/[\r\n\u001b\u2028\u202e\u009b]/)
+    for (const c of ['\r', '\n', '\u001b', '\u2028', '\u202e', '\u009b'])
+      expect(line).not.toContain(c)
     expect(line).toContain('\\u000d\\u000a2024 INFO forged')
   })
 
