@@ -21,6 +21,8 @@ import * as outcome from './telemetry/outcome.js'
 import { memoryStore } from './store/memory-store.js'
 import { resilientStore, type StoreFallbackEvent } from './store/resilient-store.js'
 import { assertStore, type Store } from './store/types.js'
+import { createDpopBinding, onlyProof } from './sender/binding.js'
+import { publicUrlOption } from './sender/htu.js'
 import {
   missingCredentials,
   readCredentials,
@@ -38,8 +40,17 @@ export type {
 export interface AuthenticateOptions {
   /** Resolve `undefined` instead of rejecting when the request has no credentials at all. */
   optional?: boolean
-  /** Where successful Basic responses get their Deprecation/Sunset/Link headers (Node's `res`). */
+  /**
+   * Where successful responses get headers: Deprecation/Sunset/Link for Basic, the next
+   * `DPoP-Nonce` for DPoP (Node's `res`).
+   */
   response?: HeaderSink
+  /**
+   * The full URL of the request as the framework understands it (its trust-proxy setting
+   * applied), read only to check a DPoP proof's `htu`. Adapters pass it; `publicUrl` overrides
+   * its origin.
+   */
+  requestUrl?: () => string
 }
 
 export interface Authenticator {
@@ -96,6 +107,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   // Introspection results are shared only through a store the user configured.
   const bearer = bearerVerifier(options, options.store === undefined ? undefined : store)
   const issuerVerifiers = bearer === undefined ? [] : [...new Set(bearer.issuers.values())]
+  const publicUrl = publicUrlOption(options.publicUrl)
+  const binding = bearer && createDpopBinding(bearer.issuers, store, publicUrl)
   const configs = issuerVerifiers.map((v) => v.config)
   const tokenHeader = tokenHeaderOption(options.tokenHeader, configs)
   const resourceMetadata =
@@ -115,29 +128,51 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const basic = basicConfig && createBasicVerifier(basicConfig)
   const attribution = normalizeAttribution(options.attribution, basicConfig?.tills)
   // RFC 7617 §2 / RFC 7235 §4.1: where Basic is accepted, 401s offer both challenges.
+  // RFC 9449 §7.1: where DPoP is accepted, a DPoP challenge names the proof algorithms.
   const challengeConfig: ChallengeConfig = Object.freeze({
-    bearer: bearer !== undefined,
+    bearer: binding?.bearerAccepted === true,
     realm: bearer === undefined ? undefined : realm(options.realm),
     basicRealm: basicConfig?.mode === 'deny' ? undefined : basicConfig?.realm,
     resourceMetadata: resourceMetadata?.url,
+    dpopAlgorithms: binding?.algorithms,
   })
+  // Refusals of a DPoP request carry their error on the DPoP challenge.
+  const dpopChallengeConfig = Object.freeze({ ...challengeConfig, errorScheme: 'DPoP' as const })
+  const afterBearer = (
+    principal: Principal,
+    request: AuthRequest,
+  ): Principal | Promise<Principal> => {
+    binding!.checkBearer(principal)
+    return attribution === undefined ? principal : attribute(principal, request, attribution)
+  }
 
   const dispatch = (
     credentials: Credentials,
     request: AuthRequest,
-    response: HeaderSink | undefined,
+    options: AuthenticateOptions | undefined,
   ): Principal | Promise<Principal> => {
     switch (credentials.scheme) {
       case 'bearer': {
         if (bearer === undefined) throw bearerNotAccepted()
         const principal = bearer.verifyNow(credentials.token)
-        if (attribution === undefined) return principal
         return principal instanceof Promise
-          ? principal.then((p) => attribute(p, request, attribution))
-          : attribute(principal, request, attribution)
+          ? principal.then((p) => afterBearer(p, request))
+          : afterBearer(principal, request)
+      }
+      case 'dpop': {
+        if (binding?.algorithms === undefined) throw schemeDisabled()
+        const proof = onlyProof(request)
+        const at = { request, requestUrl: options?.requestUrl, response: options?.response }
+        const token = credentials.token
+        const bound = Promise.resolve(bearer!.verifyNow(token)).then((p) =>
+          binding.checkDpop(p, token, proof, at),
+        )
+        return attribution === undefined
+          ? bound
+          : bound.then((p) => attribute(p, request, attribution))
       }
       case 'basic':
-        if (basic) return basic.verify(credentials.value, request, response)
+        if (basic) return basic.verify(credentials.value, request, options?.response)
         throw schemeDisabled()
       case 'other':
         throw schemeDisabled()
@@ -156,7 +191,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const refused = (error: unknown, scheme: Scheme, since: number): never => {
     const final = finalError(error)
     outcome.refused(scheme, final, since, events)
-    throw final.withConfig(challengeConfig)
+    throw final.withConfig(scheme === 'dpop' ? dpopChallengeConfig : challengeConfig)
   }
 
   function authenticateNow(
@@ -174,7 +209,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         return undefined
       }
       if (credentials.scheme !== 'other') scheme = credentials.scheme
-      result = dispatch(credentials, request, options?.response)
+      result = dispatch(credentials, request, options)
     } catch (error) {
       return refused(error, scheme, since)
     }
@@ -185,7 +220,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const pendingScheme = scheme
     return result.then(
       (principal) => {
-        outcome.allowed(principal.scheme, since)
+        outcome.allowed(pendingScheme === 'dpop' ? 'dpop' : principal.scheme, since)
         return accepted(principal)
       },
       (error: unknown) => refused(error, pendingScheme, since),

@@ -4,7 +4,7 @@
  * and characters that cannot appear in a header at all are dropped.
  */
 export interface Challenge {
-  scheme: 'Bearer' | 'Basic'
+  scheme: 'Bearer' | 'DPoP' | 'Basic'
   params: ReadonlyArray<readonly [name: string, value: string | undefined]>
 }
 
@@ -37,6 +37,10 @@ export interface ChallengeConfig {
   basicRealm?: string | undefined
   /** URL of the RFC 9728 protected resource metadata, announced on 401s. */
   resourceMetadata?: string | undefined
+  /** RFC 9449 §7.1: where DPoP-bound tokens are accepted, the proof algorithms (`algs`). */
+  dpopAlgorithms?: string | undefined
+  /** The challenge that carries the error: the scheme the request used. Default Bearer. */
+  errorScheme?: 'Bearer' | 'DPoP' | undefined
 }
 
 interface ChallengeSource {
@@ -61,18 +65,32 @@ export function challengesFor(error: ChallengeSource, config: ChallengeConfig): 
         }
   // Basic only: never offer a scheme that is refused. A 403 needs no challenge (RFC 9110
   // §15.5.4), and `insufficient_scope` is a Bearer parameter (RFC 6750 §3.1).
-  if (config.bearer === false) return basic === undefined || error.status === 403 ? [] : [basic]
-  const bearer: Challenge = {
-    scheme: 'Bearer',
-    params: [
-      ['realm', config.realm],
-      ['error', error.error],
-      ['error_description', error.error === undefined ? undefined : error.message],
-      ['scope', error.scope],
-      // RFC 9728 §5.1: tells a client where to learn which issuer and scopes to use.
-      ['resource_metadata', error.status === 401 ? config.resourceMetadata : undefined],
-    ],
+  if (config.bearer === false && config.dpopAlgorithms === undefined) {
+    return basic === undefined || error.status === 403 ? [] : [basic]
   }
-  if (error.status === 403 || basic === undefined) return [bearer]
-  return [bearer, basic]
+  const dpop = config.dpopAlgorithms !== undefined
+  // The error belongs to the scheme the client used (RFC 9449 §7.1), else to the one offered.
+  const errorOn =
+    config.bearer === false || (dpop && config.errorScheme === 'DPoP') ? 'DPoP' : 'Bearer'
+  const tokenChallenge = (scheme: 'Bearer' | 'DPoP'): Challenge => {
+    const withError = scheme === errorOn
+    return {
+      scheme,
+      params: [
+        ['realm', config.realm],
+        ['error', withError ? error.error : undefined],
+        ['error_description', withError && error.error !== undefined ? error.message : undefined],
+        ['scope', withError ? error.scope : undefined],
+        ['algs', scheme === 'DPoP' ? config.dpopAlgorithms : undefined],
+        // RFC 9728 §5.1: tells a client where to learn which issuer and scopes to use.
+        ['resource_metadata', error.status === 401 ? config.resourceMetadata : undefined],
+      ],
+    }
+  }
+  if (error.status === 403) return [tokenChallenge(errorOn)]
+  const challenges: Challenge[] = []
+  if (config.bearer !== false) challenges.push(tokenChallenge('Bearer'))
+  if (dpop) challenges.push(tokenChallenge('DPoP'))
+  if (basic !== undefined) challenges.push(basic)
+  return challenges
 }

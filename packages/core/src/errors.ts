@@ -5,9 +5,17 @@ import {
   type ChallengeConfig,
 } from './challenge.js'
 
-/** RFC 6750 §3.1 error codes, plus RFC 6749's `temporarily_unavailable` for outages. */
+/**
+ * RFC 6750 §3.1 error codes, RFC 6749's `temporarily_unavailable` for outages, and RFC 9449
+ * §7.1 / §9's `invalid_dpop_proof` and `use_dpop_nonce`.
+ */
 export type OAuthErrorCode =
-  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 /** Stable machine-readable reasons; safe to log, switch on, and count. */
 export type AuthErrorCode =
@@ -34,6 +42,12 @@ export type AuthErrorCode =
   | 'ERR_ATTRIBUTION_FORBIDDEN'
   | 'ERR_ATTRIBUTION_INVALID'
   | 'ERR_ISSUER_UNAVAILABLE'
+  | 'ERR_TOKEN_BINDING'
+  | 'ERR_DPOP_REQUIRED'
+  | 'ERR_DPOP_PROOF_MISSING'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_PROOF_REPLAYED'
+  | 'ERR_DPOP_NONCE'
 
 export interface ErrorBody {
   error: OAuthErrorCode | 'unauthorized'
@@ -126,6 +140,18 @@ export class MissingCredentialsError extends AuthError {
 export class InvalidTokenError extends AuthError {
   readonly status = 401
   readonly error = 'invalid_token'
+}
+
+/** 401: the DPoP proof is missing or not acceptable (RFC 9449 §7.1 `invalid_dpop_proof`). */
+export class InvalidDpopProofError extends AuthError {
+  readonly status = 401
+  readonly error = 'invalid_dpop_proof'
+}
+
+/** 401: the DPoP proof lacks the server's current nonce (RFC 9449 §9 `use_dpop_nonce`). */
+export class UseDpopNonceError extends AuthError {
+  readonly status = 401
+  readonly error = 'use_dpop_nonce'
 }
 
 /** 403: authenticated, but the route needs scopes the caller lacks (RFC 6750 §3.1). */

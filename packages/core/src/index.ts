@@ -1,6 +1,7 @@
 export { assertAuthenticator, createAuthenticator } from './authenticator.js'
 export type { Authenticator, AuthenticatorOptions, AuthenticateOptions } from './authenticator.js'
 export type { BearerIssuerOptions } from './bearer/options.js'
+export type { DpopOptions } from './sender/dpop-options.js'
 export type { IntrospectionOptions } from './bearer/introspection-options.js'
 export { PRESETS } from './bearer/presets/index.js'
 export type { IssuerPreset, PresetName } from './bearer/presets/index.js'
@@ -20,6 +21,8 @@ export {
   InvalidTokenError,
   InsufficientScopeError,
   IssuerUnavailableError,
+  InvalidDpopProofError,
+  UseDpopNonceError,
   isAuthError,
 } from './errors.js'
 export type { AuthErrorCode, OAuthErrorCode, ErrorBody } from './errors.js'

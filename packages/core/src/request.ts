@@ -13,11 +13,18 @@ export interface AuthRequest {
   readonly rawHeaders?: readonly string[]
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>
   readonly method?: string | undefined
+  /** The request target (path and query), as Node's `req.url`. */
   readonly url?: string | undefined
+  /**
+   * `scheme://host[:port]` the client called, for checking DPoP proofs' `htu` (RFC 9449 §4.3);
+   * default `http://` and the Host header. Adapters pass their framework's answer instead.
+   */
+  readonly origin?: string | undefined
 }
 
 export type Credentials =
   | { readonly scheme: 'bearer'; readonly token: string }
+  | { readonly scheme: 'dpop'; readonly token: string }
   | { readonly scheme: 'basic'; readonly value: string }
   | { readonly scheme: 'other'; readonly name: string }
 
@@ -144,6 +151,8 @@ export function parseAuthorization(value: string, checkToken = true): Credential
   const rest = space === -1 ? '' : trimmed.slice(space + 1).trim()
   if (scheme === 'bearer') return { scheme, token: checkToken ? parseBearerToken(rest) : rest }
   if (scheme === 'basic') return { scheme, value: rest }
+  // RFC 9449 §7.1: the DPoP scheme carries the token as token68, the grammar of b64token.
+  if (scheme === 'dpop') return { scheme, token: checkToken ? parseBearerToken(rest) : rest }
   return { scheme: 'other', name }
 }
 

@@ -40,7 +40,11 @@ export function authenticate(
     if (!handleErrors) passErrors.add(req)
     let result
     try {
-      result = authenticator.authenticateNow(req, { optional, response: res })
+      result = authenticator.authenticateNow(req, {
+        optional,
+        response: res,
+        requestUrl: () => `${req.protocol}://${req.host}${req.originalUrl}`,
+      })
     } catch (error) {
       fail(error as AuthError, req, res, next)
       return

@@ -58,7 +58,11 @@ export function authenticate(
   return (request, reply, done) => {
     let result
     try {
-      result = authenticator.authenticateNow(request.raw, { optional, response: reply.raw })
+      result = authenticator.authenticateNow(request.raw, {
+        optional,
+        response: reply.raw,
+        requestUrl: () => `${request.protocol}://${request.host}${request.url}`,
+      })
     } catch (error) {
       fail(error as AuthError, reply, handleErrors, done)
       return

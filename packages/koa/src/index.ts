@@ -33,7 +33,11 @@ export function authenticate(
   // straight on to `next` without a promise of our own. A refusal thrown here is turned into a
   // rejection by Koa's compose, like one thrown from an async middleware.
   return (ctx, next) => {
-    const result = authenticator.authenticateNow(ctx.req, { optional, response: ctx.res })
+    const result = authenticator.authenticateNow(ctx.req, {
+      optional,
+      response: ctx.res,
+      requestUrl: () => `${ctx.protocol}://${ctx.host}${ctx.originalUrl}`,
+    })
     if (result instanceof Promise) {
       return result.then((principal) => {
         ctx.state.auth = principal

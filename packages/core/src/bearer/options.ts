@@ -16,6 +16,7 @@ import { issuerForms, requiredClaims } from './presets/apply.js'
 import { generic } from './presets/generic.js'
 import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
 import type { AccessTokenShape } from './presets/types.js'
+import { normalizeDpop, type DpopConfig, type DpopOptions } from '../sender/dpop-options.js'
 
 /** One trusted issuer. */
 export interface BearerIssuerOptions {
@@ -63,6 +64,8 @@ export interface BearerIssuerOptions {
   allowInsecureRequests?: boolean
   /** The fetch used for discovery and JWKS; defaults to the global fetch. */
   fetch?: FetchLike
+  /** Accept DPoP-bound tokens (RFC 9449) from this issuer, checking their proofs. */
+  dpop?: DpopOptions
 }
 
 /** The validated, frozen form used at request time. */
@@ -92,6 +95,8 @@ export interface IssuerConfig {
   readonly timeoutMs: number
   readonly allowInsecureRequests: boolean
   readonly fetch: FetchLike
+  /** Absent: tokens bound with `cnf.jkt` are refused. */
+  readonly dpop: DpopConfig | undefined
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -131,6 +136,7 @@ export function normalizeIssuer(options: BearerIssuerOptions, at: string): Issue
     timeoutMs: positive(options.timeoutMs ?? 5_000, `${at}.timeoutMs`),
     allowInsecureRequests,
     fetch: options.fetch ?? globalFetch,
+    dpop: normalizeDpop(options.dpop, `${at}.dpop`),
   })
 }
 

@@ -45,6 +45,12 @@ export interface BearerAuthenticatorOptions extends SharedOptions {
    * as `capillary` sets it). Either source is accepted; both at once are a 400.
    */
   tokenHeader?: string
+  /**
+   * The origin clients call this service at (`https://api.example.com`), for DPoP proofs' `htu`
+   * (RFC 9449 §4.3). Default: the framework's own idea of the request URL, which behind a proxy
+   * is right only when its trust-proxy setting is. See docs/sender-constrained.md.
+   */
+  publicUrl?: string
   /** Serve RFC 9728 protected resource metadata and announce it in 401 challenges. */
   resourceMetadata?: ResourceMetadataOptions
   /** Let a POS gateway's token name the till it acts for in a header. */
@@ -62,6 +68,7 @@ export interface BasicOnlyAuthenticatorOptions extends SharedOptions {
   maxTokenLength?: undefined
   cache?: undefined
   tokenHeader?: undefined
+  publicUrl?: undefined
   resourceMetadata?: undefined
   attribution?: undefined
 }
@@ -75,6 +82,7 @@ const BEARER_ONLY = Object.keys({
   maxTokenLength: true,
   cache: true,
   tokenHeader: true,
+  publicUrl: true,
   resourceMetadata: true,
   attribution: true,
 } satisfies Record<Exclude<keyof BearerAuthenticatorOptions, keyof SharedOptions | 'bearer'>, true>)

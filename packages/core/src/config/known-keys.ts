@@ -6,9 +6,11 @@ import type { IntrospectionOptions } from '../bearer/introspection-options.js'
 import type { BearerIssuerOptions } from '../bearer/options.js'
 import type { VerifiedTokenCacheOptions } from '../bearer/verifier.js'
 import type { AuthenticatorOptions } from './authenticator-options.js'
+import type { DPoPOption } from '../outbound/dpop-key.js'
 import type { TokenClientHooks } from '../outbound/hooks.js'
 import type { RefreshAheadOptions, RetryOptions, TokenClientOptions } from '../outbound/options.js'
 import type { ResourceMetadataOptions } from '../resource-metadata.js'
+import type { DpopOptions } from '../sender/dpop-options.js'
 
 /**
  * The one list of option names, for `createAuthenticator`, `createTokenClient`, the JSON config
@@ -80,6 +82,12 @@ const ISSUER = {
   timeoutMs: VALUE,
   allowInsecureRequests: VALUE,
   fetch: CODE,
+  dpop: nested({
+    required: VALUE,
+    nonce: nested({ secret: VALUE } satisfies Schema<DpopOptions['nonce']>),
+    iatWindowSec: VALUE,
+    algorithms: VALUE,
+  } satisfies Schema<DpopOptions>),
 } as const satisfies Schema<BearerIssuerOptions>
 
 const BASIC = {
@@ -111,6 +119,7 @@ const AUTHENTICATOR = {
     maxBytes: VALUE,
   } satisfies Schema<VerifiedTokenCacheOptions>),
   tokenHeader: VALUE,
+  publicUrl: VALUE,
   resourceMetadata: nested({
     resource: VALUE,
     authorizationServers: VALUE,
@@ -169,6 +178,11 @@ const TOKEN_CLIENT = {
   now: CODE,
   store: CODE,
   onStoreFallback: CODE,
+  // `true`, or the key: a JWK's members are the JWK's own (as for `privateKey`).
+  dpop: nested({
+    privateKey: VALUE,
+    algorithm: VALUE,
+  } satisfies Schema<Exclude<DPoPOption, boolean>>),
 } as const satisfies Schema<TokenClientOptions>
 
 export interface OptionSchema {
