@@ -27,6 +27,11 @@ options:
   --auth-method <method>      client_secret_basic (default), client_secret_post, private_key_jwt
   --client-secret-file <path> read the secret from a file          (or set M2M_AUTH_CLIENT_SECRET)
   --private-key-file <path>   PKCS#8 PEM or JWK for private_key_jwt
+  --dpop                      a DPoP-bound token (RFC 9449) and a proof for --htm and --htu;
+                              prints the token, then the proof, one per line
+  --dpop-key-file <path>      the DPoP key (PKCS#8 PEM or private JWK); default a fresh ES256 key
+  --htm <method>              the method the proof is for (default GET)
+  --htu <url>                 the URL the proof is for (required with --dpop)
   --json                      print the token response as JSON
   --verbose                   log token requests and retries to stderr
 
@@ -44,6 +49,10 @@ const OPTIONS = {
   'auth-method': { type: 'string' },
   'client-secret-file': { type: 'string' },
   'private-key-file': { type: 'string' },
+  dpop: { type: 'boolean' },
+  'dpop-key-file': { type: 'string' },
+  htm: { type: 'string' },
+  htu: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -74,8 +83,11 @@ export const token: Command = async (args, io) => {
     throw error
   }
   const accessToken = await client.getAccessToken()
+  const proof = values.dpop ? await proofFor(client, values) : undefined
   if (!values.json) {
-    io.stdout.write(`${accessToken.accessToken}\n`)
+    io.stdout.write(
+      `${accessToken.accessToken}\n${proof?.dpop === undefined ? '' : `${proof.dpop}\n`}`,
+    )
     return 0
   }
   const expiresIn = Math.max(0, Math.round((accessToken.expiresAt.getTime() - Date.now()) / 1000))
@@ -85,10 +97,22 @@ export const token: Command = async (args, io) => {
     expires_in: expiresIn,
     expires_at: accessToken.expiresAt.toISOString(),
     ...(accessToken.scope === undefined ? {} : { scope: accessToken.scope }),
-    headers: accessToken.headers,
+    ...(proof?.dpop === undefined ? {} : { dpop_proof: proof.dpop }),
+    headers: proof ?? accessToken.headers,
   }
   io.stdout.write(`${JSON.stringify(body, null, 2)}\n`)
   return 0
+}
+
+/**
+ * The headers for one request to --htu with --htm: `authorization: DPoP …` and a proof
+ * (RFC 9449 §4) — or, when the issuer did not bind the token, just the Bearer header.
+ */
+function proofFor(
+  client: ReturnType<typeof createTokenClient>,
+  values: Values,
+): Promise<Readonly<Record<string, string>>> {
+  return client.headersFor(values.htm ?? 'GET', values.htu!)
 }
 
 function refuseSecretArguments(args: string[]): void {
@@ -116,6 +140,8 @@ async function clientOptions(values: Values, io: Io): Promise<TokenClientOptions
   }
   if (common.issuer === undefined && common.tokenEndpoint === undefined)
     throw new UsageError(`--issuer or --token-endpoint is required\n\n${USAGE}`)
+  const dpop = await dpopOption(values, io)
+  if (dpop !== undefined) Object.assign(common, { dpop })
   try {
     if (values['private-key-file'] !== undefined) {
       const text = (await readText(values['private-key-file'], io)).trim()
@@ -126,6 +152,28 @@ async function clientOptions(values: Values, io: Io): Promise<TokenClientOptions
   } catch (error) {
     if (error instanceof SyntaxError) throw new UsageError('--private-key-file is not valid JSON')
     throw error
+  }
+}
+
+async function dpopOption(values: Values, io: Io): Promise<TokenClientOptions['dpop']> {
+  const proofOptions = (['dpop-key-file', 'htm', 'htu'] as const).filter(
+    (o) => values[o] !== undefined,
+  )
+  if (!values.dpop) {
+    if (proofOptions.length > 0) throw new UsageError(`--${proofOptions[0]} needs --dpop`)
+    return undefined
+  }
+  const htu = required(values.htu, '--htu')
+  if (!URL.canParse(htu)) throw new UsageError('--htu must be an absolute URL')
+  if (values.htm !== undefined && !/^[A-Za-z]+$/.test(values.htm))
+    throw new UsageError('--htm must be an HTTP method, e.g. GET')
+  const file = values['dpop-key-file']
+  if (file === undefined) return true
+  const text = (await readText(file, io)).trim()
+  try {
+    return { privateKey: text.startsWith('{') ? (JSON.parse(text) as ClientPrivateKey) : text }
+  } catch {
+    throw new UsageError('--dpop-key-file is not valid JSON')
   }
 }
 

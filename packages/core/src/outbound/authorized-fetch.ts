@@ -1,8 +1,15 @@
 import type { FetchLike } from '../http/fetch-json.js'
 import type { AccessToken } from './token-slot.js'
 
+/** Sends one request with this token (Bearer headers, or DPoP headers and a proof). */
+export type Send = (
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  token: AccessToken,
+) => Promise<Response>
+
 export interface AuthorizedFetchContext {
-  readonly fetch: FetchLike
+  readonly send: Send
   readonly token: () => Promise<AccessToken>
   /** Drops this token from the cache, unless a newer one already replaced it. */
   readonly invalidate: (accessToken: string) => void
@@ -19,27 +26,37 @@ export interface AuthorizedFetchContext {
  */
 export function createAuthorizedFetch(context: AuthorizedFetchContext): FetchLike {
   return async (input, init) => {
-    const replayable = !(init?.body instanceof ReadableStream)
+    const replayable = isReplayable(init)
     const spare = input instanceof Request && replayable ? input.clone() : input
     const token = await context.token()
-    const response = await context.fetch(input, withToken(input, init, token))
+    const response = await context.send(input, init, token)
     if (!replayable || response.status !== 401 || !rejectsToken(response, context.bearer))
       return response
     await response.body?.cancel().catch(() => undefined)
     context.invalidate(token.accessToken)
-    return context.fetch(spare, withToken(spare, init, await context.token()))
+    return context.send(spare, init, await context.token())
   }
 }
 
-function withToken(
+/** The plain sender: the token's own headers (`Authorization: Bearer …`, or a preset's header). */
+export function headerSender(fetch: FetchLike): Send {
+  return (input, init, token) => fetch(input, withHeaders(input, init, token.headers))
+}
+
+/** A stream body is gone once sent: such a request is never sent twice. */
+export function isReplayable(init: RequestInit | undefined): boolean {
+  return !(init?.body instanceof ReadableStream)
+}
+
+export function withHeaders(
   input: string | URL | Request,
   init: RequestInit | undefined,
-  token: AccessToken,
+  add: Readonly<Record<string, string>>,
 ): RequestInit {
   const headers = new Headers(
     init?.headers ?? (input instanceof Request ? input.headers : undefined),
   )
-  for (const [name, value] of Object.entries(token.headers)) headers.set(name, value)
+  for (const [name, value] of Object.entries(add)) headers.set(name, value)
   return { ...init, headers }
 }
 

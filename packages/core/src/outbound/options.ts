@@ -4,6 +4,7 @@ import { checkOptionKeys } from '../config/unknown-keys.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { StoreFallbackEvent } from '../store/resilient-store.js'
 import type { Store } from '../store/types.js'
+import { dpopKey, type DPoPKey, type DPoPOption } from './dpop-key.js'
 import { fleetOptions, type FleetConfig } from './fleet-options.js'
 import type { TokenClientHooks } from './hooks.js'
 import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
@@ -67,6 +68,11 @@ interface CommonOptions {
   store?: Store
   /** Told when the shared `store` stops answering (this process then asks alone) and is back. */
   onStoreFallback?: (event: StoreFallbackEvent) => void
+  /**
+   * DPoP-bound tokens (RFC 9449): `true` for a fresh ES256 key of this process, or
+   * `{ privateKey }` (PEM, JWK or CryptoKey). `fetch()` then sends a proof with every request.
+   */
+  dpop?: DPoPOption
 }
 
 export type TokenClientOptions = CommonOptions &
@@ -130,6 +136,8 @@ export interface TokenClientConfig {
   readonly redact: Redactor
   /** The fleet's shared token cache, when `store` is set. */
   readonly fleet: FleetConfig | undefined
+  /** The DPoP proof key, when `dpop` is set. */
+  readonly dpop: DPoPKey | undefined
 }
 
 /** Validates once, at construction; every mistake is a TypeError naming the option. */
@@ -144,6 +152,12 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
   const auth = credentials(options, preset)
   if (options.audience !== undefined && preset.audienceParameter === 'none')
     throw new TypeError(`"audience" is not sent to ${name}: the issuer sets it (see docs)`)
+  const dpop = dpopKey(options.dpop, preset)
+  if (dpop?.given === false && options.store !== undefined)
+    // A token bound to this process's own key is useless to every other replica.
+    throw new TypeError(
+      '"store" cannot share tokens bound to "dpop: true" (a key of this process only): pass "dpop: { privateKey }", the same on every replica, or leave out "store"',
+    )
   const key = auth.privateKey?.key
   const secrets = [auth.clientSecret, typeof key === 'string' ? key : jwkD(key)]
   return Object.freeze({
@@ -163,6 +177,7 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
       timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
       retries: integer(options.retry?.retries ?? 3, 'retry.retries', 10),
     }),
+    dpop,
   })
 }
 

@@ -1,7 +1,9 @@
 import type { Attributes } from '@opentelemetry/api'
 import type { FetchLike } from '../http/fetch-json.js'
-import { createAuthorizedFetch } from './authorized-fetch.js'
+import { createAuthorizedFetch, headerSender, type Send } from './authorized-fetch.js'
 import { createConfigurationSource } from './discovery.js'
+import { dpopHeaders, dpopSender } from './dpop-fetch.js'
+import { NonceMemory } from './dpop-nonces.js'
 import { emit, type TokenSubject } from './hooks.js'
 import { requestFormToken } from './form-token-request.js'
 import { requestJsonToken } from './json-token-request.js'
@@ -21,8 +23,17 @@ export interface TokenClient {
   getToken(options?: TokenRequestOptions): Promise<string>
   /** The same, with its type, expiry and the headers that present it to an API. */
   getAccessToken(options?: TokenRequestOptions): Promise<AccessToken>
-  /** `fetch` with the default token attached; one retry with a fresh token on 401 invalid_token. */
+  /**
+   * `fetch` with the default token attached (with `dpop`, a fresh proof per request and one
+   * retry on `use_dpop_nonce`); one retry with a fresh token on 401 invalid_token.
+   */
   fetch: FetchLike
+  /**
+   * The headers that present the default token on one request to `url` with `method`: with a
+   * DPoP-bound token, `authorization: DPoP …` and a fresh `dpop` proof (with the nonce this
+   * server last gave); otherwise the token's own headers. For HTTP clients other than `fetch`.
+   */
+  headersFor(method: string, url: string | URL): Promise<Readonly<Record<string, string>>>
   /** Drops the cached token for these options; with none, every cached token. */
   invalidate(options?: TokenRequestOptions): void
 }
@@ -41,6 +52,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   }
   const registry = createSlotRegistry(config.endpointId, config.clientId, config.defaults, newSlot)
   const { defaultSlot } = registry
+  const nonces = new NonceMemory()
+  const send: Send = config.dpop
+    ? dpopSender(config.fetch, config.dpop, nonces)
+    : headerSender(config.fetch)
 
   return Object.freeze({
     // The default slot is a closure variable: a cache hit is a clock read and two comparisons.
@@ -53,11 +68,18 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         ? defaultSlot.accessToken()
         : settle(() => registry.slotFor(tokenOptions).accessToken()),
     fetch: createAuthorizedFetch({
-      fetch: config.fetch,
+      send,
       token: () => defaultSlot.accessToken(),
       invalidate: (accessToken) => defaultSlot.invalidate(accessToken),
       bearer: config.preset.tokenHeader.name === 'authorization',
     }),
+    async headersFor(method: string, url: string | URL) {
+      const target = new URL(url) // an invalid URL rejects with a TypeError
+      const token = await defaultSlot.accessToken()
+      if (config.dpop === undefined || token.tokenType.toLowerCase() !== 'dpop')
+        return token.headers
+      return Object.freeze(await dpopHeaders(config.dpop, nonces, token, method, target))
+    },
     invalidate(tokenOptions?: TokenRequestOptions): void {
       if (tokenOptions === undefined) registry.invalidateAll()
       else registry.slotFor(tokenOptions).invalidate()
@@ -103,7 +125,7 @@ async function fetchToken(
           reason: error.message,
         })),
     )
-    checkTokenResponse(result.value)
+    checkTokenResponse(result.value, config.dpop !== undefined)
     return result
   })
   // Lifetimes count from when the request was sent: time in flight shortens, never lengthens.
@@ -149,6 +171,8 @@ function fleetFetch(
     subject.scope,
     subject.audience,
     subject.resource,
+    // A DPoP-bound token is only usable with its key: replicas share it per key (RFC 9449 §6).
+    ...(config.dpop === undefined ? [] : [config.dpop.jkt]),
   ])
   const shared = sharedFetch(fleet.store, fleet.cipher, slotId, fleet.lease, config.now, (token) =>
     accessTokenOf(config, { ...token, expiresIn: undefined }, token.expiresAt),
@@ -161,7 +185,12 @@ function accessTokenOf(
   response: TokenResponse,
   expiresAt: number,
 ): AccessToken {
-  const { name, scheme } = config.preset.tokenHeader
+  const { name } = config.preset.tokenHeader
+  // RFC 9449 §7.1: a DPoP-bound token travels under the DPoP scheme (with a proof per request).
+  const scheme =
+    config.dpop !== undefined && response.tokenType.toLowerCase() === 'dpop'
+      ? 'DPoP'
+      : config.preset.tokenHeader.scheme
   return Object.freeze({
     accessToken: response.accessToken,
     tokenType: response.tokenType,
