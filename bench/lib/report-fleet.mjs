@@ -1,4 +1,5 @@
 // The "Fleet (Redis store)" section of docs/benchmarks.md, from bench/fleet.mjs's figures.
+import { provenance } from './report-format.mjs'
 
 export const STORE_HOT_TARGET = 0.95
 export const GET_TOKEN_TARGET = 1_000_000
@@ -17,11 +18,14 @@ const ratioVerdict = (value) => {
 }
 
 /** `{ lines, summary }`: the section's Markdown lines and its lines for the Summary. */
-export function renderFleet(result, settings) {
+export function renderFleet(run) {
+  const { fleet: result, settings } = run
   const lines = []
   const out = (line = '') => lines.push(line)
   const summary = []
   out('## Fleet (Redis store)')
+  out()
+  out(provenance(run))
   out()
   hotTable(result.hot, settings, out, summary)
   simulation(result.fleet, out, summary)
@@ -34,7 +38,9 @@ function hotTable(hot, settings, out, summary) {
       `the two instances are timed back to back in each of ${settings.pairedRounds} rounds of ${settings.inProcessMs} ms, in alternating order; ` +
       'ops/s are the median round, the ratio the median of the per-round ratios. ' +
       '"Redis commands" counts the store commands (GET, SET, EVALSHA, EVAL) redis-server processed while both were timed (`INFO commandstats`): ' +
-      'a reused token or till and a cached outbound token must touch no Redis.',
+      'a reused token or till and a cached outbound token must touch no Redis. ' +
+      'The ops/s and ratios are timed, on whatever else the machine was doing: with a load average well above 1 (see the line above) they are noisy, ' +
+      'and "rounds" shows how far single rounds strayed; the Redis command counts are counted, not timed, and load does not change them.',
   )
   out()
   out(
@@ -67,7 +73,7 @@ function hotTable(hot, settings, out, summary) {
 
 function simulation(fleet, out, summary) {
   out(
-    `**Fleet simulation** (counted, not timed): ${fleet.replicas} replicas, each \`createAuthenticator({ bearer, basic: { tills, pepper, cache: { ttlMs } }, store })\` with its own node-redis client on one redis-server; ` +
+    `**Fleet simulation** (counted, not timed: how busy the machine was does not change these figures): ${fleet.replicas} replicas, each \`createAuthenticator({ bearer, basic: { tills, pepper, cache: { ttlMs } }, store })\` with its own node-redis client on one redis-server; ` +
       `${int(fleet.tills)} tills (\`memoryTillStore\`, secrets hashed with a pepper at scrypt ln=4 so that building them takes seconds: the count is the figure, not the cost), ` +
       `each calling exactly once a minute at its own random phase for ${fleet.minutes} simulated minutes, every call on a random replica (a fixed seed: ${int(fleet.requests)} requests, the same in every row). ` +
       "Time is simulated: `Date.now()` is the simulation's clock, and the bench deletes each key the store wrote when its TTL runs out on that clock, as Redis would at that instant. " +

@@ -33,10 +33,27 @@ export async function ourAuthenticator() {
   return authenticator
 }
 
+let recorded
+
+/**
+ * The telemetry variants: our authenticator with the OpenTelemetry SDK registered first (see
+ * lib/otel.mjs). The server reports what the SDK recorded when it stops.
+ */
+export async function ourAuthenticatorWithMetrics() {
+  const { registerMeterProvider } = await import('./otel.mjs')
+  recorded = registerMeterProvider()
+  return ourAuthenticator()
+}
+
 export function announce(port) {
   process.stdout.write(`LISTENING ${port}\n`)
   // The orchestrator closes our stdin when it is done with us.
-  process.stdin.on('end', () => process.exit(0)).resume()
+  process.stdin.on('end', () => void stop()).resume()
+}
+
+async function stop() {
+  if (recorded !== undefined) process.stdout.write(`RECORDED ${await recorded()}\n`)
+  process.exit(0)
 }
 
 export function unknownVariant() {

@@ -10,7 +10,9 @@ import { createInterface } from 'node:readline'
  * cold workloads only, where it is the physical limit measured in place; 'empty': one
  * middleware or hook that does nothing, timed in the hot workload only, to show what any
  * middleware at all costs in that framework; 'again': the bare framework a second time, in its
- * own process, timed in the hot workload only: its ratio to the first is this run's noise floor.
+ * own process, timed in the hot workload only: its ratio to the first is this run's noise floor;
+ * 'telemetry': our adapter with the OpenTelemetry SDK and a metric reader registered (issue #16),
+ * timed in the hot workload only, reported in a section of its own.
  */
 export const TARGETS = [
   { framework: 'express', variant: 'bare', kind: 'bare', label: 'Express (no auth)' },
@@ -36,6 +38,13 @@ export const TARGETS = [
     workloads: ['cold'],
   },
   { framework: 'express', variant: 'ours', kind: 'ours', label: 'Express + @m2m-auth/express' },
+  {
+    framework: 'express',
+    variant: 'ours-otel',
+    kind: 'telemetry',
+    label: 'Express + @m2m-auth/express + OpenTelemetry SDK',
+    workloads: ['hot'],
+  },
   {
     framework: 'express',
     variant: 'express-oauth2-jwt-bearer',
@@ -71,6 +80,13 @@ export const TARGETS = [
     workloads: ['cold'],
   },
   { framework: 'koa', variant: 'ours', kind: 'ours', label: 'Koa + @m2m-auth/koa' },
+  {
+    framework: 'koa',
+    variant: 'ours-otel',
+    kind: 'telemetry',
+    label: 'Koa + @m2m-auth/koa + OpenTelemetry SDK',
+    workloads: ['hot'],
+  },
   { framework: 'koa', variant: 'koa-jwt', kind: 'rival', label: 'Koa + koa-jwt + jwks-rsa' },
   { framework: 'fastify', variant: 'bare', kind: 'bare', label: 'Fastify (no auth)' },
   {
@@ -95,6 +111,13 @@ export const TARGETS = [
     workloads: ['cold'],
   },
   { framework: 'fastify', variant: 'ours', kind: 'ours', label: 'Fastify + @m2m-auth/fastify' },
+  {
+    framework: 'fastify',
+    variant: 'ours-otel',
+    kind: 'telemetry',
+    label: 'Fastify + @m2m-auth/fastify + OpenTelemetry SDK',
+    workloads: ['hot'],
+  },
   {
     framework: 'fastify',
     variant: '@fastify/jwt',
@@ -136,7 +159,9 @@ export function startTarget(target, env, cpu) {
     )
     child.on('error', reject)
     child.on('exit', (code) => reject(new Error(`${target.label} exited early (${code})`)))
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    let recorded
+    const lines = createInterface({ input: child.stdout })
+    lines.on('line', (line) => {
       const match = /^LISTENING (\d+)$/.exec(line)
       if (!match) return
       clearTimeout(timer)
@@ -144,12 +169,18 @@ export function startTarget(target, env, cpu) {
       resolve({
         url: `http://127.0.0.1:${match[1]}/`,
         pid: child.pid,
+        // Resolves to what a telemetry server's SDK recorded (see lib/serve.mjs), if it says.
         stop: () =>
           new Promise((done) => {
-            child.once('exit', () => done())
+            // 'close', not 'exit': by then stdout has been read to its end.
+            child.once('close', () => done(recorded))
             child.stdin.end()
           }),
       })
+    })
+    lines.on('line', (line) => {
+      const match = /^RECORDED (\d+)$/.exec(line)
+      if (match) recorded = Number(match[1])
     })
   })
 }

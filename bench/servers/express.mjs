@@ -1,6 +1,13 @@
 import express from 'express'
 import { minimalHeaderVerifier } from '../lib/minimal.mjs'
-import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
+import {
+  announce,
+  BODY,
+  env,
+  ourAuthenticator,
+  ourAuthenticatorWithMetrics,
+  unknownVariant,
+} from '../lib/serve.mjs'
 
 const app = express()
 app.disable('x-powered-by')
@@ -25,6 +32,11 @@ switch (env.variant) {
   case 'ours': {
     const { authenticate } = await import('@m2m-auth/express')
     app.use(authenticate(await ourAuthenticator()))
+    break
+  }
+  case 'ours-otel': {
+    const { authenticate } = await import('@m2m-auth/express')
+    app.use(authenticate(await ourAuthenticatorWithMetrics()))
     break
   }
   case 'express-oauth2-jwt-bearer': {

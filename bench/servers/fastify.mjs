@@ -1,6 +1,13 @@
 import Fastify from 'fastify'
 import { minimalHeaderVerifier } from '../lib/minimal.mjs'
-import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
+import {
+  announce,
+  BODY,
+  env,
+  ourAuthenticator,
+  ourAuthenticatorWithMetrics,
+  unknownVariant,
+} from '../lib/serve.mjs'
 
 const app = Fastify({ logger: false })
 
@@ -24,6 +31,12 @@ switch (env.variant) {
   case 'ours': {
     const { m2mAuth } = await import('@m2m-auth/fastify')
     await app.register(m2mAuth, { authenticator: await ourAuthenticator() })
+    app.addHook('onRequest', app.authenticate)
+    break
+  }
+  case 'ours-otel': {
+    const { m2mAuth } = await import('@m2m-auth/fastify')
+    await app.register(m2mAuth, { authenticator: await ourAuthenticatorWithMetrics() })
     app.addHook('onRequest', app.authenticate)
     break
   }

@@ -1,6 +1,13 @@
 import Koa from 'koa'
 import { minimalHeaderVerifier } from '../lib/minimal.mjs'
-import { announce, BODY, env, ourAuthenticator, unknownVariant } from '../lib/serve.mjs'
+import {
+  announce,
+  BODY,
+  env,
+  ourAuthenticator,
+  ourAuthenticatorWithMetrics,
+  unknownVariant,
+} from '../lib/serve.mjs'
 
 const app = new Koa()
 app.silent = true
@@ -28,6 +35,11 @@ switch (env.variant) {
   case 'ours': {
     const { authenticate } = await import('@m2m-auth/koa')
     app.use(authenticate(await ourAuthenticator()))
+    break
+  }
+  case 'ours-otel': {
+    const { authenticate } = await import('@m2m-auth/koa')
+    app.use(authenticate(await ourAuthenticatorWithMetrics()))
     break
   }
   case 'koa-jwt': {
