@@ -31,8 +31,7 @@ export function redisStore(client: unknown, options: RedisStoreOptions = {}): St
       return Number(await increment([prefix + key], args))
     },
     async get(key) {
-      const value = await client.get(prefix + key)
-      return typeof value === 'string' ? value : undefined
+      return textOf(await client.get(prefix + key))
     },
     async set(key, value, ttlMs) {
       await client.set(prefix + key, value, { expiration: px(ttlMs) })
@@ -48,6 +47,17 @@ export function redisStore(client: unknown, options: RedisStoreOptions = {}): St
       return Number(await deleteIfEquals([prefix + key], [value])) === 1
     },
   }
+}
+
+/**
+ * A reply as text: a client set up to map bulk strings to Buffers (withTypeMapping) answers
+ * those. Anything else is an error, never "absent": a lock that reads as absent unlocks a till.
+ */
+function textOf(reply: unknown): string | undefined {
+  if (reply === null || reply === undefined) return undefined
+  if (typeof reply === 'string') return reply
+  if (reply instanceof Uint8Array) return Buffer.from(reply).toString('utf8')
+  throw new TypeError(`redis answered GET with a ${typeof reply}, not a string`)
 }
 
 function checkPrefix(value: unknown): string {

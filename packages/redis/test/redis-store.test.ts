@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, createCluster } from 'redis'
+import { createClient, createCluster, RESP_TYPES } from 'redis'
 import { redisStore } from '@m2m-auth/redis'
 import { useRedis, useRedisCluster } from '../../../test/support/redis.js'
 import { storeContract } from '../../../test/support/store-contract.js'
@@ -37,6 +37,14 @@ describe('redisStore on a single redis-server', () => {
     await client.scriptFlush()
     expect(await store.increment('n:{x}', 1, 60_000)).toBe(2)
     expect(await store.deleteIfEquals('n:{x}', '2')).toBe(true)
+  })
+
+  it('reads values from a client that maps bulk strings to Buffers (a lock must never read as absent)', async () => {
+    const buffers = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })
+    const store = redisStore(buffers, { prefix: 'buffers:' })
+    await store.set('lock:{t}', '1796405903348', 60_000)
+    expect(await store.get('lock:{t}')).toBe('1796405903348')
+    expect(await store.get('absent:{t}')).toBeUndefined()
   })
 
   it('refuses what is not a client, and a prefix that would break hash tags', () => {

@@ -38,9 +38,18 @@ export function createAuthorizedFetch(context: AuthorizedFetchContext): FetchLik
   }
 }
 
-/** The plain sender: the token's own headers (`Authorization: Bearer …`, or a preset's header). */
+/**
+ * The plain sender: the token's own headers (`Authorization: Bearer …`, or a preset's header).
+ * Fetch drops `Authorization` on a cross-origin redirect (Fetch standard, "HTTP-redirect
+ * fetch") but keeps any other header, so a token in a preset's own header is never sent into
+ * a redirect: the 3xx goes back to the caller, who decides where the token may go.
+ */
 export function headerSender(fetch: FetchLike): Send {
-  return (input, init, token) => fetch(input, withHeaders(input, init, token.headers))
+  return (input, init, token) => {
+    const request = withHeaders(input, init, token.headers)
+    const custom = Object.keys(token.headers).some((name) => name.toLowerCase() !== 'authorization')
+    return fetch(input, custom ? { ...request, redirect: 'manual' } : request)
+  }
 }
 
 /** A stream body is gone once sent: such a request is never sent twice. */
