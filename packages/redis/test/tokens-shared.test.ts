@@ -15,6 +15,7 @@ import {
   type TestIssuer,
 } from '../../../test/support/issuer.js'
 import { useRedis, useRedisCluster } from '../../../test/support/redis.js'
+import { startLoopbackServer } from '../../core/test/outbound/loopback-server.js'
 import { captureWarnings } from '../../../test/support/warnings.js'
 
 const TASK = DEFAULT_CLIENTS[0]!
@@ -85,6 +86,25 @@ describe('token clients sharing a redis-server', () => {
       redis.server.resume()
     }
     expect(tokenHits() - before).toBe(0)
+  })
+
+  it('a token an API rejects is not handed back by the fleet: the retry gets a new one', async () => {
+    let refused: string | undefined
+    const api = await startLoopbackServer((r) => {
+      const token = (r.headers.authorization ?? '').replace(/^Bearer /, '')
+      refused ??= token // the first token seen is revoked at this API
+      return token === refused
+        ? { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
+        : { json: { ok: true } }
+    })
+    try {
+      const [a] = await replicas('revoked:')
+      const before = tokenHits()
+      expect((await a!.fetch(`${api.url}/x`)).status).toBe(200)
+      expect(tokenHits() - before).toBe(2)
+    } finally {
+      await api.close()
+    }
   })
 
   it('keeps tokens sealed: Redis holds no token, and a tampered entry is a miss, not a token', async () => {

@@ -38,20 +38,29 @@ export function sharedFetch(
   policy: LeasePolicy,
   now: () => number,
   build: BuildToken,
-): (fetchFromIssuer: FetchToken) => Promise<FetchedToken> {
+): (fetchFromIssuer: FetchToken, rejected?: string) => Promise<FetchedToken> {
   const tag = createHash('sha256').update(slotId).digest('base64url').slice(0, 22)
   const tokenKey = `token:{${tag}}`
   const leaseKey = `token:{${tag}}:lease`
 
-  const read = async (): Promise<SharedEntry | undefined> => {
+  // The token an API just refused is no token at all, even while the fleet still holds it.
+  const read = async (rejected: string | undefined): Promise<SharedEntry | undefined> => {
     const sealed = await store.get(tokenKey)
     const opened = sealed === undefined ? undefined : cipher.open(sealed, tokenKey)
     const entry = opened === undefined ? undefined : parseEntry(opened)
-    return entry !== undefined && now() < entry.usableUntil ? entry : undefined
+    if (entry === undefined || entry.accessToken === rejected) return undefined
+    return now() < entry.usableUntil ? entry : undefined
   }
 
-  const lead = async (owner: string, fetchFromIssuer: FetchToken): Promise<FetchedToken> => {
+  const lead = async (
+    owner: string,
+    fetchFromIssuer: FetchToken,
+    rejected: string | undefined,
+  ): Promise<FetchedToken> => {
     try {
+      // Another leader may have stored a fresh token between our read and our lease.
+      const fresh = await read(rejected)
+      if (fresh !== undefined && now() < fresh.refreshAt) return fetchedOf(fresh, build)
       const fetched = await fetchFromIssuer()
       const entry = entryOf(fetched)
       const ttl = entry === undefined ? 0 : entry.usableUntil - now()
@@ -64,18 +73,18 @@ export function sharedFetch(
     }
   }
 
-  return async (fetchFromIssuer) => {
-    const seen = await read()
+  return async (fetchFromIssuer, rejected) => {
+    const seen = await read(rejected)
     if (seen !== undefined && now() < seen.refreshAt) return fetchedOf(seen, build)
     const deadline = Date.now() + policy.waitMs
     for (;;) {
       const owner = randomUUID()
       if (await store.setIfAbsent(leaseKey, owner, policy.leaseMs)) {
-        return lead(owner, fetchFromIssuer)
+        return lead(owner, fetchFromIssuer, rejected)
       }
       // Another replica is asking the issuer: its answer will be here shortly.
       await sleep(policy.pollMs)
-      const current = await read()
+      const current = await read(rejected)
       if (current !== undefined && current.accessToken !== seen?.accessToken)
         return fetchedOf(current, build)
       if (Date.now() >= deadline) {

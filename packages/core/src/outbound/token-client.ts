@@ -162,7 +162,7 @@ function fleetFetch(
   config: TokenClientConfig,
   subject: TokenSubject,
   fromIssuer: () => Promise<FetchedToken>,
-): (() => Promise<FetchedToken>) | undefined {
+): ((rejected: string | undefined) => Promise<FetchedToken>) | undefined {
   const { fleet } = config
   if (fleet === undefined) return undefined
   const slotId = JSON.stringify([
@@ -177,7 +177,7 @@ function fleetFetch(
   const shared = sharedFetch(fleet.store, fleet.cipher, slotId, fleet.lease, config.now, (token) =>
     accessTokenOf(config, { ...token, expiresIn: undefined }, token.expiresAt),
   )
-  return () => shared(fromIssuer)
+  return (rejected) => shared(fromIssuer, rejected)
 }
 
 function accessTokenOf(

@@ -42,12 +42,18 @@ export interface SlotContext {
  */
 export class TokenSlot {
   readonly subject: TokenSubject
-  readonly #fetch: () => Promise<FetchedToken>
+  /** `rejected`: the token an API refused last, which a shared cache must not hand back. */
+  readonly #fetch: (rejected: string | undefined) => Promise<FetchedToken>
+  #rejected: string | undefined
   readonly #context: SlotContext
   #cached: Cached | undefined
   #inFlight: Promise<Cached> | undefined
 
-  constructor(subject: TokenSubject, fetch: () => Promise<FetchedToken>, context: SlotContext) {
+  constructor(
+    subject: TokenSubject,
+    fetch: (rejected: string | undefined) => Promise<FetchedToken>,
+    context: SlotContext,
+  ) {
     this.subject = subject
     this.#fetch = fetch
     this.#context = context
@@ -65,8 +71,10 @@ export class TokenSlot {
 
   /** Drops the cached token; with `accessToken`, only if it is still the cached one. */
   invalidate(accessToken?: string): void {
-    if (accessToken === undefined || this.#cached?.token.accessToken === accessToken)
+    if (accessToken === undefined || this.#cached?.token.accessToken === accessToken) {
+      this.#rejected = this.#cached?.token.accessToken ?? accessToken
       this.#cached = undefined
+    }
   }
 
   #usable(): Cached | undefined {
@@ -94,7 +102,7 @@ export class TokenSlot {
     const previous = this.#cached
     const background = previous !== undefined && this.#context.now() < previous.usableUntil
     try {
-      const fetched = await this.#fetch()
+      const fetched = await this.#fetch(this.#rejected)
       const cached =
         fetched.schedule === undefined
           ? this.#useOnce(fetched.token, previous)
