@@ -109,6 +109,27 @@ describe('introspection results shared by replicas through a redis-server', () =
   const storeKey = (prefix: string, token: string) =>
     prefix + refusalKey(issuerTag(issuer.issuer), token)
 
+  it("one service's policy refusal does not refuse the token at another service on the same prefix", async () => {
+    const prefix = `policy${++prefixes}:`
+    const strict = createAuthenticator({
+      bearer: {
+        issuer: issuer.issuer,
+        audience: DEFAULT_RESOURCE,
+        requiredClaims: { tenant: 'north' }, // the token has no tenant: this service refuses it
+        introspection: {
+          clientId: CALENDAR.client_id,
+          clientSecret: CALENDAR.client_secret,
+          requireAudience: false,
+        },
+      },
+      store: redisStore(await connect(), { prefix }),
+    })
+    const lenient = await replica(prefix)
+    const token = await opaque()
+    expect(await outcome(strict, token)).toMatch(/^401 /)
+    expect(await outcome(lenient, token)).toBe('ok:task-service')
+  })
+
   it('3 replicas receiving the same new opaque token at once make one introspection call', async () => {
     const { replicas, prefix } = await fleet()
     const token = await opaque()

@@ -72,8 +72,14 @@ export function createSharedIntrospection(
     try {
       verified = verify(claims)
     } catch (error) {
-      // Every refusal from `verify` is a 401 (introspection-result.ts); only those are shared.
-      if (isAuthError(error) && error.status === 401 && policy.refusalTtlMs !== undefined) {
+      // Only the issuer's own verdict (active: false) is shared. A refusal by this service's
+      // policy (audience, required claims) is not: another service on the same Redis prefix
+      // and issuer would otherwise refuse tokens meant for it.
+      if (
+        isAuthError(error) &&
+        error.code === 'ERR_TOKEN_INACTIVE' &&
+        policy.refusalTtlMs !== undefined
+      ) {
         const until = Date.now() + policy.refusalTtlMs
         await write(key, { until, code: error.code, description: error.message })
       }
