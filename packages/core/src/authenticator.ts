@@ -142,7 +142,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     principal: Principal,
     request: AuthRequest,
   ): Principal | Promise<Principal> => {
-    binding!.checkBearer(principal)
+    binding!.checkBearer(principal, request)
     return attribution === undefined ? principal : attribute(principal, request, attribution)
   }
 

@@ -17,6 +17,7 @@ import { generic } from './presets/generic.js'
 import { findPreset, type IssuerPreset, type PresetName } from './presets/index.js'
 import type { AccessTokenShape } from './presets/types.js'
 import { normalizeDpop, type DpopConfig, type DpopOptions } from '../sender/dpop-options.js'
+import { normalizeMtls, type MtlsConfig, type MtlsOptions } from '../sender/mtls-options.js'
 
 /** One trusted issuer. */
 export interface BearerIssuerOptions {
@@ -66,6 +67,8 @@ export interface BearerIssuerOptions {
   fetch?: FetchLike
   /** Accept DPoP-bound tokens (RFC 9449) from this issuer, checking their proofs. */
   dpop?: DpopOptions
+  /** Accept certificate-bound tokens (RFC 8705 §3) from this issuer, checking the certificate. */
+  mtls?: MtlsOptions
 }
 
 /** The validated, frozen form used at request time. */
@@ -97,6 +100,8 @@ export interface IssuerConfig {
   readonly fetch: FetchLike
   /** Absent: tokens bound with `cnf.jkt` are refused. */
   readonly dpop: DpopConfig | undefined
+  /** Absent: tokens bound with `cnf["x5t#S256"]` are refused. */
+  readonly mtls: MtlsConfig | undefined
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -137,6 +142,7 @@ export function normalizeIssuer(options: BearerIssuerOptions, at: string): Issue
     allowInsecureRequests,
     fetch: options.fetch ?? globalFetch,
     dpop: normalizeDpop(options.dpop, `${at}.dpop`),
+    mtls: normalizeMtls(options.mtls, `${at}.mtls`),
   })
 }
 

@@ -11,6 +11,7 @@ import type { TokenClientHooks } from '../outbound/hooks.js'
 import type { RefreshAheadOptions, RetryOptions, TokenClientOptions } from '../outbound/options.js'
 import type { ResourceMetadataOptions } from '../resource-metadata.js'
 import type { DpopOptions } from '../sender/dpop-options.js'
+import type { MtlsOptions } from '../sender/mtls-options.js'
 
 /**
  * The one list of option names, for `createAuthenticator`, `createTokenClient`, the JSON config
@@ -88,6 +89,8 @@ const ISSUER = {
     iatWindowSec: VALUE,
     algorithms: VALUE,
   } satisfies Schema<DpopOptions>),
+  // 'tls' | 'client-cert' | 'xfcc' from a file; a function only from code (validated either way).
+  mtls: nested({ certificate: VALUE } satisfies Schema<MtlsOptions>),
 } as const satisfies Schema<BearerIssuerOptions>
 
 const BASIC = {

@@ -9,14 +9,18 @@ import type { DpopConfig } from './dpop-options.js'
 import { badProof, verifyProof } from './dpop-proof.js'
 import { createReplayCheck } from './dpop-replay.js'
 import { normalizeHtu, requestUri } from './htu.js'
+import { boundCertificate, checkCertificate } from './mtls-binding.js'
 
 export interface DpopBinding {
   /** `algs` for the DPoP challenge (RFC 9449 §7.1), or undefined when no issuer accepts DPoP. */
   readonly algorithms: string | undefined
   /** Whether any issuer still accepts unbound tokens on the Bearer scheme. */
   readonly bearerAccepted: boolean
-  /** A principal from `Authorization: Bearer`: refused when its token is bound or must be. */
-  checkBearer(principal: Principal): void
+  /**
+   * A principal from `Authorization: Bearer`: refused when its token is DPoP-bound or must be,
+   * and when it is certificate-bound (RFC 8705) to a certificate this request did not present.
+   */
+  checkBearer(principal: Principal, request?: AuthRequest): void
   /** A principal from `Authorization: DPoP`: its one proof must bind it to this request. */
   checkDpop(principal: Principal, token: string, proof: string, at: RequestAt): Promise<Principal>
 }
@@ -49,7 +53,7 @@ export function createDpopBinding(
     algorithms:
       dpop.length === 0 ? undefined : [...new Set(dpop.flatMap((d) => d.algorithms))].join(' '),
     bearerAccepted: configs.some((c) => c.dpop?.required !== true),
-    checkBearer(principal) {
+    checkBearer(principal, request) {
       const cnf = principal.claims.cnf
       if (cnf === undefined) {
         if (anyRequired && issuerOf(principal)?.config.dpop?.required === true) throw dpopRequired()
@@ -62,14 +66,8 @@ export function createDpopBinding(
           'the token is DPoP-bound: send it with the DPoP scheme and a proof',
         )
       }
-      // RFC 8705 §3: a certificate-bound token is a stolen bearer token to anyone who does not
-      // check the certificate; until this service can, it refuses them, never accepts them.
-      if (typeof (cnf as Record<string, unknown> | null)?.['x5t#S256'] === 'string') {
-        throw invalidToken(
-          'ERR_TOKEN_BINDING',
-          'the token is bound to a client certificate (mTLS), which this service does not check',
-        )
-      }
+      const x5t = boundCertificate(cnf)
+      if (x5t !== undefined) checkCertificate(x5t, issuerOf(principal)?.config.mtls, request)
       if (anyRequired && issuerOf(principal)?.config.dpop?.required === true) throw dpopRequired()
     },
     async checkDpop(principal, token, proof, at) {
@@ -84,6 +82,9 @@ export function createDpopBinding(
           'DPoP-bound tokens from this issuer are not accepted here',
         )
       }
+      // A token bound to both a key and a certificate needs both (RFC 8705 §3, RFC 9449 §6).
+      const x5t = boundCertificate(principal.claims.cnf)
+      if (x5t !== undefined) checkCertificate(x5t, issuer.config.mtls, at.request)
       const uri = requestUri(at.request, at.requestUrl, publicUrl)
       const htu = uri === undefined ? undefined : normalizeHtu(uri)
       if (htu === undefined)
