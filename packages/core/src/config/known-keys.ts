@@ -8,6 +8,7 @@ import type { VerifiedTokenCacheOptions } from '../bearer/verifier.js'
 import type { AuthenticatorOptions } from './authenticator-options.js'
 import type { DPoPOption } from '../outbound/dpop-key.js'
 import type { TokenClientHooks } from '../outbound/hooks.js'
+import type { TokenClientMtlsOptions } from '../outbound/mtls-options.js'
 import type { RefreshAheadOptions, RetryOptions, TokenClientOptions } from '../outbound/options.js'
 import type { ResourceMetadataOptions } from '../resource-metadata.js'
 import type { DpopOptions } from '../sender/dpop-options.js'
@@ -186,6 +187,12 @@ const TOKEN_CLIENT = {
     privateKey: VALUE,
     algorithm: VALUE,
   } satisfies Schema<Exclude<DPoPOption, boolean>>),
+  mtls: nested({
+    key: VALUE,
+    cert: VALUE,
+    ca: VALUE,
+    passphrase: VALUE,
+  } satisfies Schema<TokenClientMtlsOptions>),
 } as const satisfies Schema<TokenClientOptions>
 
 export interface OptionSchema {

@@ -5,7 +5,8 @@ import type { ClientPrivateKey, TokenClientConfig } from './options.js'
 /**
  * openid-client's implementation of the configured method: `client_secret_basic` and
  * `client_secret_post` (RFC 6749 §2.3.1) or `private_key_jwt` (RFC 7523 §2.2, a signed
- * assertion instead of a shared secret).
+ * assertion instead of a shared secret), or `tls_client_auth` / `self_signed_tls_client_auth`
+ * (RFC 8705 §2: the TLS client certificate is the credential; only `client_id` is sent).
  */
 export async function clientAuthentication(config: TokenClientConfig): Promise<client.ClientAuth> {
   switch (config.authMethod) {
@@ -17,6 +18,10 @@ export async function clientAuthentication(config: TokenClientConfig): Promise<c
       const { key, kid, alg } = config.privateKey!
       return client.PrivateKeyJwt({ key: await importKey(key, alg), kid })
     }
+    // RFC 8705 §2.1 and §2.2 differ only in how the server checks the certificate.
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
+      return client.TlsClientAuth()
   }
 }
 

@@ -29,7 +29,7 @@ export function createConfigurationSource(
               token_endpoint: config.tokenEndpoint,
             },
             config.clientId,
-            undefined,
+            clientMetadata(config),
             auth,
           )
     configuration[client.customFetch] = (url, init) => traced(url, init)
@@ -55,13 +55,25 @@ async function discover(
   })
   let first: TokenRequestError
   try {
-    return await client.discovery(issuer, config.clientId, undefined, auth, options('oidc'))
+    return await client.discovery(
+      issuer,
+      config.clientId,
+      clientMetadata(config),
+      auth,
+      options('oidc'),
+    )
   } catch (error) {
     first = toTokenError(error, 'issuer metadata endpoint', config.redact)
     if (first.retryable) throw first
   }
   try {
-    return await client.discovery(issuer, config.clientId, undefined, auth, options('oauth2'))
+    return await client.discovery(
+      issuer,
+      config.clientId,
+      clientMetadata(config),
+      auth,
+      options('oauth2'),
+    )
   } catch (error) {
     const second = toTokenError(error, 'issuer metadata endpoint', config.redact)
     if (second.retryable) throw second
@@ -72,6 +84,14 @@ async function discover(
       ),
     })
   }
+}
+
+/**
+ * With a client certificate, the token request goes to the issuer's `mtls_endpoint_aliases`
+ * when its metadata publishes them (RFC 8705 §5): an issuer may ask for certificates only there.
+ */
+function clientMetadata(config: TokenClientConfig): Partial<client.ClientMetadata> | undefined {
+  return config.mtls === undefined ? undefined : { use_mtls_endpoint_aliases: true }
 }
 
 /** Plain http is for loopback test issuers, or when explicitly allowed. */

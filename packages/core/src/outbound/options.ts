@@ -4,8 +4,16 @@ import { checkOptionKeys } from '../config/unknown-keys.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { StoreFallbackEvent } from '../store/resilient-store.js'
 import type { Store } from '../store/types.js'
+import { clientCredentials, jwkD, sealingCredential } from './credentials.js'
 import { dpopKey, type DPoPKey, type DPoPOption } from './dpop-key.js'
 import { fleetOptions, type FleetConfig } from './fleet-options.js'
+import { mtlsFetch } from './mtls-fetch.js'
+import {
+  mtlsOptions,
+  type MtlsConfig,
+  type TokenClientMtlsOptions,
+  type TlsAuthMethod,
+} from './mtls-options.js'
 import type { TokenClientHooks } from './hooks.js'
 import { PRESETS, type AuthMethod, type IssuerPreset, type PresetName } from './presets.js'
 import { createRedactor, type Redactor } from './redact.js'
@@ -73,6 +81,12 @@ interface CommonOptions {
    * `{ privateKey }` (PEM, JWK or CryptoKey). `fetch()` then sends a proof with every request.
    */
   dpop?: DPoPOption
+  /**
+   * A client certificate (RFC 8705) presented on every TLS connection: token requests (for
+   * `authMethod: 'tls_client_auth'`, instead of a secret) and `fetch()` to APIs, so
+   * certificate-bound tokens work. The issuer's `mtls_endpoint_aliases` are used (§5).
+   */
+  mtls?: TokenClientMtlsOptions
 }
 
 export type TokenClientOptions = CommonOptions &
@@ -88,6 +102,14 @@ export type TokenClientOptions = CommonOptions &
         privateKeyId?: string
         privateKeyAlgorithm?: string
         clientSecret?: undefined
+      }
+    | {
+        authMethod: TlsAuthMethod
+        mtls: TokenClientMtlsOptions
+        clientSecret?: undefined
+        privateKey?: undefined
+        privateKeyId?: undefined
+        privateKeyAlgorithm?: undefined
       }
   )
 
@@ -138,6 +160,8 @@ export interface TokenClientConfig {
   readonly fleet: FleetConfig | undefined
   /** The DPoP proof key, when `dpop` is set. */
   readonly dpop: DPoPKey | undefined
+  /** The client certificate, when `mtls` is set; `fetch` then presents it. */
+  readonly mtls: MtlsConfig | undefined
 }
 
 /** Validates once, at construction; every mistake is a TypeError naming the option. */
@@ -149,7 +173,8 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
   const allowInsecureRequests = options.allowInsecureRequests === true
   const endpoints = endpointsOf(options, name, preset, allowInsecureRequests)
   const clientId = nonEmptyString(options.clientId, 'clientId')
-  const auth = credentials(options, preset)
+  const mtls = mtlsOptions(options.mtls)
+  const auth = clientCredentials(options, preset, mtls)
   if (options.audience !== undefined && preset.audienceParameter === 'none')
     throw new TypeError(`"audience" is not sent to ${name}: the issuer sets it (see docs)`)
   const dpop = dpopKey(options.dpop, preset)
@@ -159,7 +184,13 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
       '"store" cannot share tokens bound to "dpop: true" (a key of this process only): pass "dpop: { privateKey }", the same on every replica, or leave out "store"',
     )
   const key = auth.privateKey?.key
-  const secrets = [auth.clientSecret, typeof key === 'string' ? key : jwkD(key)]
+  const secrets = [
+    auth.clientSecret,
+    typeof key === 'string' ? key : jwkD(key),
+    mtls && Buffer.from(mtls.key).toString('utf8'),
+    mtls?.passphrase,
+  ]
+  const fetch = fn(options.fetch, 'fetch') ?? globalFetch
   return Object.freeze({
     ...endpoints,
     clientId,
@@ -169,15 +200,17 @@ export function normalizeOptions(options: TokenClientOptions): TokenClientConfig
     extraParams: stringRecord(options.extraParams, 'extraParams'),
     ...policies(options),
     allowInsecureRequests,
-    fetch: fn(options.fetch, 'fetch') ?? globalFetch,
+    fetch: mtls === undefined ? fetch : mtlsFetch(mtls, fetch),
     hooks: Object.freeze({ ...hooks(options.hooks) }),
     now: fn(options.now, 'now') ?? Date.now,
     redact: createRedactor(secrets, { clientId, jwt: true }),
-    fleet: fleetOptions(options.store, options.onStoreFallback, auth, {
+    // With only a certificate, shared tokens are sealed under a key derived from its private key.
+    fleet: fleetOptions(options.store, options.onStoreFallback, sealingCredential(auth, mtls), {
       timeoutMs: positive(options.timeoutMs ?? 10_000, 'timeoutMs'),
       retries: integer(options.retry?.retries ?? 3, 'retry.retries', 10),
     }),
     dpop,
+    mtls,
   })
 }
 
@@ -234,43 +267,4 @@ function policies(
     defaultExpiresInMs: atMost(defaultExpiresIn, MAX_LIFETIME_MS / 1000, 'defaultExpiresIn') * 1000,
     expiryLeewayMs: nonNegative(options.expiryLeewayMs ?? 5_000, 'expiryLeewayMs'),
   }
-}
-
-function credentials(
-  options: TokenClientOptions,
-  preset: IssuerPreset,
-): Pick<TokenClientConfig, 'clientSecret' | 'privateKey' | 'authMethod'> {
-  if (options.privateKey !== undefined && options.clientSecret !== undefined)
-    throw new TypeError('set "clientSecret" or "privateKey", not both')
-  if (options.privateKey !== undefined) {
-    const key = options.privateKey
-    if (typeof key !== 'string' && (typeof key !== 'object' || key === null))
-      throw new TypeError('"privateKey" must be a PEM string, a private JWK or a CryptoKey')
-    if (preset.json) throw new TypeError('"privateKey" is not supported by this preset')
-    if ((options.authMethod ?? 'private_key_jwt') !== 'private_key_jwt')
-      throw new TypeError('"authMethod" must be "private_key_jwt" when "privateKey" is set')
-    const kid = options.privateKeyId ?? (isJwk(key) ? key.kid : undefined)
-    const alg = options.privateKeyAlgorithm ?? (isJwk(key) ? key.alg : undefined)
-    if (kid !== undefined) nonEmptyString(kid, 'privateKeyId')
-    return {
-      clientSecret: undefined,
-      privateKey: Object.freeze({ key, kid, alg }),
-      authMethod: 'private_key_jwt',
-    }
-  }
-  const clientSecret = nonEmptyString(options.clientSecret, 'clientSecret')
-  const authMethod = options.authMethod ?? preset.authMethod
-  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post')
-    throw new TypeError(
-      '"authMethod" must be "client_secret_basic" or "client_secret_post" with "clientSecret"',
-    )
-  return { clientSecret, privateKey: undefined, authMethod }
-}
-
-function isJwk(key: ClientPrivateKey): key is JWK {
-  return typeof key === 'object' && 'kty' in key
-}
-
-function jwkD(key: ClientPrivateKey | undefined): string | undefined {
-  return key !== undefined && isJwk(key) ? key.d : undefined
 }

@@ -1,5 +1,10 @@
-/** How a client authenticates at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2). */
-export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+/** How a client authenticates at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, RFC 8705 §2). */
+export type AuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
 
 /**
  * Where the `audience` option goes in the token request:

@@ -173,6 +173,8 @@ function fleetFetch(
     subject.resource,
     // A DPoP-bound token is only usable with its key: replicas share it per key (RFC 9449 §6).
     ...(config.dpop === undefined ? [] : [config.dpop.jkt]),
+    // A certificate-bound token only works over TLS with its certificate (RFC 8705 §3).
+    ...(config.mtls === undefined ? [] : [config.mtls.thumbprint]),
   ])
   const shared = sharedFetch(fleet.store, fleet.cipher, slotId, fleet.lease, config.now, (token) =>
     accessTokenOf(config, { ...token, expiresIn: undefined }, token.expiresAt),
