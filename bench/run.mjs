@@ -2,7 +2,7 @@
 //   --quick      one short round (a smoke test of the harness; figures are noisy)
 //   --wrk        use wrk instead of autocannon as the load generator (if installed)
 //   --no-write   print the report without writing docs/benchmarks.md
-//   --only hot,cold,inprocess,memory,fleet,telemetry
+//   --only hot,cold,inprocess,memory,fleet,telemetry,dpop
 //                run only those sections and rewrite only them in docs/benchmarks.md
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -17,6 +17,7 @@ import { parseOptions } from './lib/options.mjs'
 import { canPin, pinSelf } from './lib/targets.mjs'
 import { renderReport } from './lib/report.mjs'
 import { LOAD_CPU, runWorkload, SERVER_CPU } from './lib/workload.mjs'
+import { runDpopWorkload } from './lib/dpop-workload.mjs'
 
 const options = parseOptions(process.argv.slice(2))
 const { quick, sections } = options
@@ -123,6 +124,10 @@ async function measure(issuer, tokens, dir) {
     measured.telemetryInProcess = await runChild(['telemetry.mjs', inputFile])
   }
   if (sections.has('memory')) measured.memory = await measureMemory(issuer, dir)
+  if (sections.has('dpop')) {
+    log('dpop: a fresh DPoP proof per request, ours vs a minimal check in place; plain Bearer')
+    measured.dpop = await runDpopWorkload(context)
+  }
   return measured
 }
 

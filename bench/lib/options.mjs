@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util'
 
 /** The report's sections, in document order; `--only` names some of them. */
-export const SECTIONS = ['hot', 'cold', 'inprocess', 'memory', 'fleet', 'telemetry']
+export const SECTIONS = ['hot', 'cold', 'inprocess', 'memory', 'fleet', 'telemetry', 'dpop']
 
 /** `{ quick, generator, write, only, sections, command }`; throws a TypeError on a bad flag. */
 export function parseOptions(argv) {

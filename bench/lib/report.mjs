@@ -10,6 +10,7 @@ import { renderFleet } from './report-fleet.mjs'
 import { renderHot } from './report-hot.mjs'
 import { renderInProcess, renderMemory } from './report-inprocess.mjs'
 import { renderTelemetry } from './report-telemetry.mjs'
+import { renderDpop } from './report-dpop.mjs'
 
 const RENDERERS = {
   hot: renderHot,
@@ -18,6 +19,7 @@ const RENDERERS = {
   memory: renderMemory,
   fleet: renderFleet,
   telemetry: renderTelemetry,
+  dpop: renderDpop,
 }
 
 /**

@@ -26,6 +26,10 @@ export function replicaApp({ authenticator, tokens, redisUp, log }: ReplicaParts
   app.get('/stock', authenticate(authenticator), requireScope('stock.read'), (req, res) => {
     res.json({ subject: req.auth?.subject })
   })
+  // Any valid caller: the DPoP fleet test's issuer grants event.* scopes, not stock.read.
+  app.get('/whoami', authenticate(authenticator), (req, res) => {
+    res.json({ clientId: req.auth?.clientId ?? null })
+  })
   app.get('/tokens', (req, res) => {
     const n = Number(req.query.n ?? 1)
     if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENT_TOKENS) {

@@ -17,6 +17,12 @@ export interface ReplicaConfig {
   /** A `{ "tills": [...] }` file (fileTillStore). */
   readonly tillsFile: string
   readonly maxFailures: number
+  /**
+   * `DPOP=1`: the bearer issuer checks DPoP proofs (RFC 9449), replays through the shared store;
+   * the issuer must then be DPoP-capable. `PUBLIC_URL` is the one origin every replica answers
+   * for (the authenticator's `publicUrl`), so one proof's `htu` fits each of them.
+   */
+  readonly dpop?: { readonly publicUrl: string }
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -43,6 +49,7 @@ export function replicaConfigFromEnv(env: Env): ReplicaConfig {
     keyPrefix: need('KEY_PREFIX'),
     tillsFile: need('TILLS_FILE'),
     maxFailures: positiveInteger(need('LOCKOUT_MAX_FAILURES'), 'LOCKOUT_MAX_FAILURES'),
+    ...(env.DPOP === '1' && { dpop: { publicUrl: need('PUBLIC_URL') } }),
   }
 }
 

@@ -45,7 +45,9 @@ function services(config: ReplicaConfig, redis: RedisConnection): Parameters<typ
         // oidc-provider's opaque client-credentials tokens carry no `aud` (DESIGN.md).
         requireAudience: false,
       },
+      ...(config.dpop && { dpop: {} }),
     },
+    ...(config.dpop && { publicUrl: config.dpop.publicUrl }),
     basic: {
       tills: fileTillStore(config.tillsFile),
       lockout: { maxFailures: config.maxFailures },
