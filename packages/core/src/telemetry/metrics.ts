@@ -1,4 +1,5 @@
 import {
+  createNoopMeter,
   metrics,
   type Attributes,
   type Histogram,
@@ -96,6 +97,10 @@ export function counter(name: CounterName, attributes: Attributes): () => void {
 
 let boundTo: MeterProvider | undefined
 let duration: Histogram | undefined
+let timed = false
+let calls = 0
+// What the API hands out while no SDK is registered: durations are then not even measured.
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('noop').constructor
 
 /**
  * Binds the instruments to the global MeterProvider the first time, and again whenever the
@@ -103,6 +108,9 @@ let duration: Histogram | undefined
  * no-op meters until one is registered, and keeps no proxy for metrics.
  */
 function bind(): Histogram {
+  // The global provider is looked up again every 256 events, not on each: a request pays an
+  // addition, and an SDK registered late is still picked up within a few requests.
+  if (duration !== undefined && (++calls & 255) !== 0) return duration
   const provider = metrics.getMeterProvider()
   if (provider === boundTo && duration !== undefined) return duration
   boundTo = provider
@@ -112,6 +120,7 @@ function bind(): Histogram {
     unit: 's',
     advice: { explicitBucketBoundaries: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1] },
   })
+  timed = duration.constructor !== NOOP_HISTOGRAM
   const observables: Array<[CounterName, ObservableCounter]> = []
   for (const name of Object.keys(COUNTERS) as CounterName[]) {
     const [instrument, description] = COUNTERS[name]
@@ -141,7 +150,8 @@ export function recordAuthentication(
       ? (allowedTallies[scheme] ??= authenticationTally(scheme, outcome, undefined))
       : authenticationTally(scheme, outcome, code)
   tally.value++
-  bind().record(seconds, tally.attributes)
+  if (timed) bind().record(seconds, tally.attributes)
+  else bind()
   return tally.attributes
 }
 
@@ -158,6 +168,12 @@ function authenticationTally(scheme: Scheme, outcome: Outcome, code: string | un
     sets.set(key, tally)
   }
   return tally
+}
+
+/** Whether a MeterProvider that records is registered, so a duration is worth measuring. */
+export function durationsRecorded(): boolean {
+  bind()
+  return timed
 }
 
 /** The current totals, for tests and `doctor`-style reports; never tokens or secrets. */
