@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import Koa from 'koa'
@@ -187,21 +193,29 @@ export function send(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
-      })
+      readResponse(res).then(resolve, reject)
     })
     req.on('timeout', () => req.destroy(new Error('request timed out')))
     req.on('error', reject)
     req.end()
+  })
+}
+
+/** The whole response: status, headers, text, and the JSON when the text is JSON. */
+export function readResponse(res: IncomingMessage): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    res.on('data', (c: Buffer) => chunks.push(c))
+    res.on('error', reject)
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
+    })
   })
 }

@@ -8,7 +8,13 @@ import type { Authenticator } from '@m2m-auth/core'
 import * as ex from '@m2m-auth/express'
 import * as ko from '@m2m-auth/koa'
 import { m2mAuth } from '@m2m-auth/fastify'
-import { describePrincipal, type AdapterName, type RawResponse, type RunningApp } from './apps.js'
+import {
+  describePrincipal,
+  readResponse,
+  type AdapterName,
+  type RawResponse,
+  type RunningApp,
+} from './apps.js'
 import type { TestCertificate, TestPki } from './mtls-certs.js'
 
 /**
@@ -88,18 +94,7 @@ export function sendTls(
       ...(client && { cert: client.cert, key: client.key }),
     }
     const req = httpsRequest(url, options, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
-      })
+      readResponse(res).then(resolve, reject)
     })
     req.on('timeout', () => req.destroy(new Error('request timed out')))
     req.on('error', reject)
