@@ -127,7 +127,13 @@ class Parser {
   addParam(result: ParsedChallenge, [name, value]: [string, string]): void {
     // RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
     if (Object.hasOwn(result.params, name)) this.fail(`duplicate parameter ${name}`)
-    result.params[name] = value
+    // An own property even for a name like `__proto__`, which plain assignment would swallow.
+    Object.defineProperty(result.params, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
 
   /** auth-param, or undefined (position restored) when the input is not one here. */
